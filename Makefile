@@ -1,0 +1,49 @@
+# The book's commands. `make site` and `make test` set everything up on first use
+# (a virtual environment in .venv from requirements.txt), so a fresh clone needs
+# only Python 3.10+ and make.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.installed
+SITE   := build/html
+NOTEBOOKS ?= build/student/chapters
+
+.PHONY: help install site test refresh bench repo-url clean
+
+help:
+	@echo "make site      build the website into $(SITE) (warnings are errors)"
+	@echo "make test      run every test: gdcore unit tests and strict nbval on every chapter"
+	@echo "make refresh   re-execute chapters in place (NB=path for one notebook)"
+	@echo "make bench     print the benchmark figures (widget updates, optimizer steps, ...)"
+	@echo "make repo-url URL=https://github.com/you/your-fork   point the book at your fork"
+
+$(READY): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	touch $(READY)
+
+install: $(READY)
+
+site: $(READY)
+	rm -rf $(SITE)
+	$(BIN)/jupyter-book build . --builder html --warningiserror --nitpick --keep-going --path-output build/book
+	mkdir -p build && cp -r build/book/_build/html $(SITE)
+	@echo "The website is in $(SITE): open $(SITE)/index.html in a browser."
+
+test: $(READY)
+	$(BIN)/python -m pytest
+
+refresh: $(READY)
+	$(BIN)/python tools/refresh.py $(NB)
+
+bench: $(READY)
+	$(BIN)/python benchmarks/run.py
+
+repo-url: $(READY)
+	$(BIN)/python tools/repo_url.py $(URL)
+
+clean:
+	rm -rf build _build

@@ -1,0 +1,8 @@
+"""Exercise checks: one module per chapter, sharing the machinery in ``_core``.
+
+``from gdcore import checks`` gives every chapter's check functions, e.g.
+``checks.check_central_difference(my_function)``.
+"""
+
+from ._core import EXERCISES, RESULTS, CheckResult, exercises_of_chapter, results_json  # noqa: F401
+from .calculus import *  # noqa: F401,F403

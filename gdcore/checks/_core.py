@@ -1,0 +1,125 @@
+"""The machinery behind every exercise check.
+
+An exercise's check is a function decorated with :func:`exercise`. Its body
+looks at the student's answer and returns :func:`passed` or :func:`failed`
+with one specific sentence: what the answer was, what was expected, and the
+likely mistake. The decorator turns that into a :class:`CheckResult`, which
+
+* shows as one line in the notebook (``PASSED`` / ``NOT YET``),
+* is remembered in :data:`RESULTS`, so that the grader reads results and
+  never has to parse printed text, and
+* never lets a student's exception escape as a traceback: it becomes the
+  sentence of a failed result.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise of the book: its id (``"1.2"``: chapter 1, exercise 2)."""
+
+    id: str
+    title: str
+    points: float
+    check: Callable
+
+    @property
+    def chapter(self) -> int:
+        return int(self.id.split(".")[0])
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check: pass or fail, and one sentence of feedback."""
+
+    exercise: str
+    title: str
+    passed: bool
+    message: str
+    points: float
+
+    @property
+    def score(self) -> float:
+        return self.points if self.passed else 0.0
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        verdict = "PASSED" if self.passed else "NOT YET"
+        return f"Exercise {self.exercise} ({self.title}): {verdict}. {self.message}"
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"score": self.score}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    passed: bool
+    message: str
+
+
+def passed(message: str) -> Feedback:
+    """The answer is right; ``message`` says what it got right."""
+    return Feedback(True, message)
+
+
+def failed(message: str) -> Feedback:
+    """The answer is not right yet; ``message`` says what and why."""
+    return Feedback(False, message)
+
+
+#: Every exercise in the book, by id, in the order the chapters define them.
+EXERCISES: dict[str, Exercise] = {}
+
+#: The latest result of every check run in this Python process, by exercise id.
+RESULTS: dict[str, CheckResult] = {}
+
+
+def exercise(id: str, title: str, points: float = 1.0):
+    """Register a check function as the check of exercise ``id``."""
+
+    def decorate(check: Callable) -> Callable:
+        if id in EXERCISES:
+            raise ValueError(f"exercise {id} is registered twice")
+
+        @functools.wraps(check)
+        def run(*args, **kwargs) -> CheckResult:
+            try:
+                feedback = check(*args, **kwargs)
+            except NotImplementedError:
+                feedback = failed("Not attempted yet: replace the `raise NotImplementedError` "
+                                  "line with your answer and run the cell again.")
+            except Exception as error:  # the student's code raised: say so in one sentence
+                feedback = failed(f"Your code raised {type(error).__name__}: {error}")
+            result = CheckResult(id, title, feedback.passed, feedback.message, points)
+            RESULTS[id] = result
+            return result
+
+        EXERCISES[id] = Exercise(id, title, points, run)
+        return run
+
+    return decorate
+
+
+def exercises_of_chapter(chapter: int) -> list[Exercise]:
+    return [e for e in EXERCISES.values() if e.chapter == chapter]
+
+
+def results_json() -> str:
+    """Every result of this process as JSON (what the grader reads)."""
+    return json.dumps({k: r.to_dict() for k, r in RESULTS.items()})
+
+
+def fmt(x, digits: int = 4) -> str:
+    """A number as feedback shows it: ``digits`` significant digits, no noise."""
+    try:
+        return f"{float(x):.{digits}g}"
+    except (TypeError, ValueError):
+        return repr(x)

@@ -1,0 +1,84 @@
+r"""Numerical derivatives: finite differences and gradient checking.
+
+The three difference quotients of chapter 1, for a step :math:`h > 0`:
+
+* forward  :math:`\frac{f(x+h) - f(x)}{h}`, error :math:`O(h)`;
+* backward :math:`\frac{f(x) - f(x-h)}{h}`, error :math:`O(h)`;
+* central  :math:`\frac{f(x+h) - f(x-h)}{2h}`, error :math:`O(h^2)`.
+
+Smaller is not always better: below about :math:`h \approx 10^{-8}` (forward)
+or :math:`10^{-5}` (central) round-off in :math:`f(x \pm h)` dominates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_finite_array, check_callable, check_choice, check_positive
+
+METHODS = ("forward", "backward", "central")
+
+#: A step near the sweet spot of the central difference in float64 (about eps**(1/3)).
+DEFAULT_STEP = 1e-5
+
+
+def derivative(f, x, h: float = DEFAULT_STEP, method: str = "central"):
+    """Approximate f'(x) by a finite difference.
+
+    ``f`` must accept (and return) numpy arrays elementwise when ``x`` is an
+    array; the result then has the shape of ``x``. A scalar ``x`` gives a float.
+
+    >>> round(derivative(lambda x: x**2, -4.0), 6)
+    -8.0
+    """
+    check_callable(f)
+    h = check_positive(h, "h")
+    check_choice(method, "method", METHODS)
+    x_arr = as_finite_array(x, "x")
+    if method == "forward":
+        d = (np.asarray(f(x_arr + h)) - np.asarray(f(x_arr))) / h
+    elif method == "backward":
+        d = (np.asarray(f(x_arr)) - np.asarray(f(x_arr - h))) / h
+    else:
+        d = (np.asarray(f(x_arr + h)) - np.asarray(f(x_arr - h))) / (2 * h)
+    return float(d) if np.ndim(d) == 0 else d
+
+
+def gradient(f, x, h: float = DEFAULT_STEP) -> np.ndarray:
+    r"""Central-difference gradient of a scalar function of a vector.
+
+    Coordinate :math:`i` is :math:`\frac{f(x + h e_i) - f(x - h e_i)}{2h}`:
+    two evaluations of ``f`` per input, so :math:`2n` for :math:`n` inputs.
+    """
+    check_callable(f)
+    h = check_positive(h, "h")
+    x = as_finite_array(x, "x", ndim=1)
+    grad = np.empty_like(x)
+    for i in range(x.size):
+        step = np.zeros_like(x)
+        step[i] = h
+        grad[i] = (float(f(x + step)) - float(f(x - step))) / (2 * h)
+    return grad
+
+
+def relative_error(a, b) -> float:
+    r"""The symmetric relative error :math:`\|a - b\| / \max(\|a\| + \|b\|, 10^{-300})`."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"cannot compare arrays of shapes {a.shape} and {b.shape}.")
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+
+
+def gradient_check(f, grad_f, x, h: float = DEFAULT_STEP) -> float:
+    """Relative error between an analytic gradient ``grad_f(x)`` and central differences.
+
+    Below about 1e-7 the analytic gradient is almost surely right; above 1e-3
+    it is almost surely wrong.
+    """
+    check_callable(grad_f, "grad_f")
+    x = as_finite_array(x, "x", ndim=1)
+    analytic = np.asarray(grad_f(x), dtype=float)
+    if analytic.shape != x.shape:
+        raise ValueError(f"grad_f(x) must have the shape of x, {x.shape}; got {analytic.shape}.")
+    return relative_error(analytic, gradient(f, x, h))
