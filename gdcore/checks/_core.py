@@ -43,6 +43,8 @@ class CheckResult:
     passed: bool
     message: str
     points: float
+    #: False when the student has not answered yet (the stub's ``NotImplementedError``).
+    attempted: bool = True
 
     @property
     def score(self) -> float:
@@ -91,14 +93,16 @@ def exercise(id: str, title: str, points: float = 1.0):
 
         @functools.wraps(check)
         def run(*args, **kwargs) -> CheckResult:
+            attempted = True
             try:
                 feedback = check(*args, **kwargs)
             except NotImplementedError:
+                attempted = False
                 feedback = failed("Not attempted yet: replace the `raise NotImplementedError` "
                                   "line with your answer and run the cell again.")
             except Exception as error:  # the student's code raised: say so in one sentence
                 feedback = failed(f"Your code raised {type(error).__name__}: {error}")
-            result = CheckResult(id, title, feedback.passed, feedback.message, points)
+            result = CheckResult(id, title, feedback.passed, feedback.message, points, attempted)
             RESULTS[id] = result
             return result
 
