@@ -207,3 +207,174 @@ def _as_optimizer(optimizer_or_lr) -> Optimizer:
     except TypeError:
         raise TypeError("optimizer_or_lr must be an optimizer (e.g. optimizers.SGD(lr=0.1)) or a "
                         f"learning rate (a positive number); got {describe(optimizer_or_lr)}.") from None
+
+
+# -- the loop for models on data -------------------------------------------------------------
+
+FIT_STOP_REASONS = ("max_epochs", "diverged")
+
+
+@dataclass
+class History:
+    """What :func:`fit` leaves behind.
+
+    * ``losses[k]``: the loss on the mini-batch of update ``k + 1``, measured
+      just before that update (what a training log shows; noisy for small
+      batches); ``samples_seen[k]`` counts the samples used up to and
+      including that update.
+    * ``epoch_losses[e]``: the loss on the whole training set after ``e``
+      epochs (``epoch_losses[0]`` is at the start), and
+      ``val_losses[e]`` the same on the validation set (empty without one).
+    * ``params``: the fitted parameters; ``path`` (with ``record_path=True``)
+      the parameters before the first and after every update, shape
+      ``(n_updates + 1, n_params)``.
+    * ``stop_reason``: ``"max_epochs"`` (all epochs done) or ``"diverged"``.
+    """
+
+    losses: np.ndarray
+    samples_seen: np.ndarray
+    epoch_losses: np.ndarray
+    val_losses: np.ndarray
+    params: np.ndarray
+    stop_reason: str
+    batch_size: int = 0
+    n_samples: int = 0
+    updates_per_epoch: int = 0
+    lrs: np.ndarray = field(default_factory=lambda: np.empty(0))
+    path: np.ndarray | None = None
+
+    @property
+    def n_updates(self) -> int:
+        """The number of updates made."""
+        return len(self.losses)
+
+    @property
+    def epochs(self) -> int:
+        """The number of epochs completed."""
+        return len(self.epoch_losses) - 1
+
+    @property
+    def loss(self) -> float:
+        """The training loss after the last completed epoch."""
+        return float(self.epoch_losses[-1])
+
+    @property
+    def val_loss(self) -> float | None:
+        return float(self.val_losses[-1]) if len(self.val_losses) else None
+
+    @property
+    def diverged(self) -> bool:
+        return self.stop_reason == "diverged"
+
+    def reason(self) -> str:
+        """Why the run stopped, in words."""
+        if self.stop_reason == "diverged":
+            last = self.losses[-1] if len(self.losses) else self.epoch_losses[-1]
+            size = "not a finite number" if not np.isfinite(last) else f"{last:.3g}"
+            return (f"diverged: at update {self.n_updates} (epoch {self.epochs + 1}) the loss was {size}, "
+                    f"beyond {DIVERGENCE_FACTOR:.0e} times the starting loss; try a smaller learning rate")
+        return f"finished: {self.epochs} epochs of {self.updates_per_epoch} updates each"
+
+    def __repr__(self) -> str:
+        return (f"History({self.n_updates} updates of batch size {self.batch_size}, training loss "
+                f"{self.loss:.4g}; {self.reason()})")
+
+
+def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, seed=0,
+        validation=None, scheduler=None, *, params=None, shuffle=True,
+        record_path: bool = False) -> History:
+    r"""Train ``model`` on ``(X, y)`` by (mini-)batch gradient descent; returns the :class:`History`.
+
+    One epoch is one pass over the training set in batches
+    :math:`B_1, B_2, \dots` (see :func:`gdcore.data.batches`), with one
+    update per batch:
+
+    .. math::
+        \theta \leftarrow \theta - \alpha\, \nabla_\theta \frac{1}{|B|} \sum_{i \in B} \ell(\theta; x_i, y_i)
+
+    (or whatever update the optimizer makes).
+
+    * ``optimizer``: an optimizer from :mod:`gdcore.optimizers` (reset
+      first) or a learning rate, meaning ``optimizers.SGD(lr)``.
+    * ``batch_size``: ``None`` for the full batch (batch gradient descent),
+      ``1`` for stochastic gradient descent, else a mini-batch size.
+    * ``seed``: an int or a numpy Generator; it draws the shuffling order and,
+      unless ``params`` (the starting point) is given, ``model.init_params``.
+    * ``validation``: an optional pair ``(X_val, y_val)``, scored every epoch.
+    * ``scheduler``: its ``step(epoch_loss)`` is called after every epoch,
+      with the validation loss if there is a validation set, else the
+      training loss.
+    * ``shuffle``: ``True`` draws a fresh order every epoch, ``"once"`` one
+      order for all epochs, ``False`` keeps the stored order.
+
+    A run whose loss explodes (see :func:`is_diverging`) stops at once with
+    ``stop_reason="diverged"`` and says so in ``history.reason()``.
+    """
+    from .data import as_generator, batches, n_batches
+    from .models import Model
+
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a gdcore model (e.g. models.LinearRegression(n_features)); "
+                        f"got {describe(model)}.")
+    X, y = model.check_data(X, y)
+    optimizer = _as_optimizer(optimizer)
+    epochs = check_int(epochs, "epochs", minimum=1)
+    n = len(X)
+    updates_per_epoch = n_batches(n, batch_size)  # also checks batch_size
+    size = n if batch_size is None else batch_size
+    if shuffle not in (True, False, "once"):
+        raise ValueError(f"shuffle must be True, False or 'once'; got {shuffle!r}.")
+    rng = as_generator(seed)
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise TypeError(f"validation must be a pair (X_val, y_val); got {describe(validation)}.")
+        X_val, y_val = model.check_data(*validation)
+    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+        raise TypeError(f"scheduler must have a .step() method; got {describe(scheduler)}.")
+    params = model.init_params(rng) if params is None else model.check_params(params).copy()
+
+    optimizer.reset()
+    losses, seen, lrs, path = [], [], [], [params]
+    epoch_losses = [float(model._loss(params, X, y))]
+    val_losses = [float(model._loss(params, X_val, y_val))] if validation is not None else []
+    fixed_order = rng.permutation(n) if shuffle == "once" else None
+    reason, samples = "max_epochs", 0
+    with quiet_overflow():
+        for _epoch in range(epochs):
+            if fixed_order is not None:
+                epoch_batches = batches(X[fixed_order], y[fixed_order], batch_size, shuffle=False)
+            else:
+                epoch_batches = batches(X, y, batch_size, shuffle=bool(shuffle), rng=rng)
+            for X_batch, y_batch in epoch_batches:
+                loss = float(model._loss(params, X_batch, y_batch))
+                losses.append(loss)
+                samples += len(y_batch)
+                seen.append(samples)
+                if is_diverging(loss, epoch_losses[0]):
+                    reason = "diverged"
+                    break
+                lrs.append(optimizer.lr)
+                new = optimizer.step(params, model._grad(params, X_batch, y_batch))
+                if not np.all(np.isfinite(new)):
+                    losses[-1] = np.inf  # the next loss would not be a number
+                    reason = "diverged"
+                    break
+                params = new
+                if record_path:
+                    path.append(params)
+            if reason == "diverged":
+                break
+            epoch_loss = float(model._loss(params, X, y))
+            if is_diverging(epoch_loss, epoch_losses[0]):
+                losses.append(epoch_loss)
+                reason = "diverged"
+                break
+            epoch_losses.append(epoch_loss)
+            if validation is not None:
+                val_losses.append(float(model._loss(params, X_val, y_val)))
+            if scheduler is not None:
+                scheduler.step(val_losses[-1] if validation is not None else epoch_loss)
+    return History(np.array(losses), np.array(seen, dtype=np.int64), np.array(epoch_losses),
+                   np.array(val_losses), params, reason, batch_size=size, n_samples=n,
+                   updates_per_epoch=updates_per_epoch, lrs=np.array(lrs, dtype=float),
+                   path=np.array(path) if record_path else None)
