@@ -29,11 +29,17 @@ def check_callable(f, name: str = "f") -> Callable:
     return f
 
 
+def _as_real(value, name: str) -> float:
+    """A Python or numpy real scalar (or 0-d array) as float; anything else is a TypeError."""
+    is_numpy_real = np.ndim(value) == 0 and np.asarray(value).dtype.kind in "iuf"
+    if isinstance(value, bool) or not (isinstance(value, numbers.Real) or is_numpy_real):
+        raise TypeError(f"{name} must be a real number; got {describe(value)}.")
+    return float(value)
+
+
 def check_positive(value, name: str, *, allow_zero: bool = False) -> float:
     """A finite real number > 0 (or >= 0 with ``allow_zero``), as float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {describe(value)}.")
-    value = float(value)
+    value = _as_real(value, name)
     bound = "non-negative" if allow_zero else "positive"
     if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{name} must be a finite {bound} number; got {value!r}.")
@@ -42,9 +48,7 @@ def check_positive(value, name: str, *, allow_zero: bool = False) -> float:
 
 def check_in_range(value, name: str, low: float, high: float, *, include_high: bool = False) -> float:
     """A real number in [low, high) (or [low, high]), as float."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {describe(value)}.")
-    value = float(value)
+    value = _as_real(value, name)
     ok = low <= value <= high if include_high else low <= value < high
     if not ok:
         right = "]" if include_high else ")"

@@ -26,22 +26,34 @@ def derivative(f, x, h: float = DEFAULT_STEP, method: str = "central"):
     """Approximate f'(x) by a finite difference.
 
     ``f`` must accept (and return) numpy arrays elementwise when ``x`` is an
-    array; the result then has the shape of ``x``. A scalar ``x`` gives a float.
+    array; the result then has the shape of ``x``. ``h`` may be an array of
+    steps too (broadcast against ``x``), which is how an error-against-step
+    plot is made in one call. Scalars in give a float out.
 
     >>> round(derivative(lambda x: x**2, -4.0), 6)
     -8.0
     """
     check_callable(f)
-    h = check_positive(h, "h")
+    h = _check_steps(h)
     check_choice(method, "method", METHODS)
-    x_arr = as_finite_array(x, "x")
+    x = as_finite_array(x, "x")
     if method == "forward":
-        d = (np.asarray(f(x_arr + h)) - np.asarray(f(x_arr))) / h
+        d = (np.asarray(f(x + h)) - np.asarray(f(x))) / h
     elif method == "backward":
-        d = (np.asarray(f(x_arr)) - np.asarray(f(x_arr - h))) / h
+        d = (np.asarray(f(x)) - np.asarray(f(x - h))) / h
     else:
-        d = (np.asarray(f(x_arr + h)) - np.asarray(f(x_arr - h))) / (2 * h)
+        d = (np.asarray(f(x + h)) - np.asarray(f(x - h))) / (2 * h)
     return float(d) if np.ndim(d) == 0 else d
+
+
+def _check_steps(h):
+    """A positive step, or an array of positive steps."""
+    if np.ndim(h) == 0:
+        return check_positive(h, "h")
+    steps = as_finite_array(h, "h")
+    if np.any(steps <= 0):
+        raise ValueError(f"every step h must be positive; got {steps[steps <= 0][0]!r}.")
+    return steps
 
 
 def gradient(f, x, h: float = DEFAULT_STEP) -> np.ndarray:

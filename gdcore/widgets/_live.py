@@ -15,6 +15,7 @@ import io
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from ..plotting import BOOK_STYLE
 
@@ -27,6 +28,17 @@ def new_figure(figsize=(7.0, 3.6), dpi: int = 80, **subplot_kw) -> Figure:
         fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
     return fig
+
+
+def render_png(fig: Figure) -> bytes:
+    """Draw ``fig`` with Agg and encode it as a PNG, favouring speed over size."""
+    canvas = fig.canvas
+    canvas.draw()
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 class Explorer:
@@ -53,6 +65,9 @@ class Explorer:
             self.verdict,
         ])
         self.update()
+        # The first render placed the axes (constrained layout); keep that
+        # layout instead of solving it again on every slider move.
+        self.fig.set_layout_engine("none")
 
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
@@ -67,9 +82,7 @@ class Explorer:
                 finally:
                     self.controls[name].observe(self._on_change, names="value")
         self.verdict.value = self._draw(**self.values())
-        buffer = io.BytesIO()
-        self.fig.savefig(buffer, format="png")
-        self.image.value = buffer.getvalue()
+        self.image.value = render_png(self.fig)
 
     def _on_change(self, _change) -> None:
         self.update()

@@ -1,0 +1,126 @@
+"""Chapter 1's explorer: a secant line turning into the tangent as h shrinks.
+
+Left panel: the curve, the point x, the secant through the sampled points
+and the tangent at x. Right panel: the error of the difference quotient
+against h on log-log axes, with the current h marked, so the reader sees
+truncation error fall and round-off error rise.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import LogLocator, NullLocator
+
+from .. import derivatives
+from ..plotting import PALETTE
+from ._live import Explorer, new_figure
+
+#: The functions the explorer offers: name -> (f, f').
+FUNCTIONS = {
+    "x²": (lambda x: x**2, lambda x: 2 * x),
+    "sin(x)": (np.sin, np.cos),
+    "exp(x)": (np.exp, np.exp),
+    "x³ − 3x": (lambda x: x**3 - 3 * x, lambda x: 3 * x**2 - 3),
+}
+
+H_GRID = np.logspace(-12, 0.5, 120)  # the steps drawn in the error panel
+TOLERANCE = 0.01  # the live verdict says whether the error is below this
+
+
+def _sample_points(x: float, h: float, method: str) -> tuple[float, float]:
+    """The two points a difference quotient looks at (for drawing the secant)."""
+    return {"forward": (x, x + h), "backward": (x - h, x), "central": (x - h, x + h)}[method]
+
+
+class _SecantDrawing:
+    """The two panels and their artists; shared by the explorer and the snapshot."""
+
+    def __init__(self, ax_curve, ax_error=None):
+        self.ax_curve, self.ax_error = ax_curve, ax_error
+        (self.curve,) = ax_curve.plot([], [], color=PALETTE[0], label="f(x)")
+        (self.tangent,) = ax_curve.plot([], [], "--", color=PALETTE[2], label="tangent")
+        (self.secant,) = ax_curve.plot([], [], color=PALETTE[1], label="secant")
+        (self.points,) = ax_curve.plot([], [], "o", color=PALETTE[1], markersize=6)
+        (self.point,) = ax_curve.plot([], [], "o", color="black", markersize=5)
+        ax_curve.set_xlabel("x")
+        ax_curve.set_ylabel("f(x)")
+        ax_curve.legend(loc="upper center", fontsize=9)
+        if ax_error is not None:
+            (self.error_curve,) = ax_error.loglog([], [], color=PALETTE[0])
+            (self.error_marker,) = ax_error.loglog([], [], "o", color=PALETTE[1], markersize=7)
+            ax_error.axhline(TOLERANCE, color="gray", lw=1, ls=":")
+            for axis in (ax_error.xaxis, ax_error.yaxis):  # few ticks: text is what costs
+                axis.set_major_locator(LogLocator(numticks=5))
+                axis.set_minor_locator(NullLocator())
+            ax_error.set_xlabel("step h")
+            ax_error.set_ylabel("|slope − f′(x)|")
+            ax_error.set_title("error of the difference quotient")
+
+    def draw(self, name: str, x: float, h: float, method: str) -> tuple[float, float]:
+        """Move every artist; return (secant slope, tangent slope)."""
+        f, df = FUNCTIONS[name]
+        a, b = _sample_points(x, h, method)
+        slope = derivatives.derivative(f, x, h=h, method=method)
+        exact = float(df(x))
+        window = max(2.0, 1.5 * h)
+        xs = np.linspace(x - window, x + window, 200)
+        self.curve.set_data(xs, f(xs))
+        self.tangent.set_data(xs, f(x) + exact * (xs - x))
+        self.secant.set_data(xs, f(a) + slope * (xs - a))
+        self.points.set_data([a, b], [f(a), f(b)])
+        self.point.set_data([x], [f(x)])
+        ys = f(xs)
+        pad = 0.15 * (ys.max() - ys.min() + 1e-9)
+        self.ax_curve.set_xlim(xs[0], xs[-1])
+        self.ax_curve.set_ylim(ys.min() - pad, ys.max() + pad)
+        self.ax_curve.set_title(f"{name}: secant slope {slope:.4f}, tangent slope {exact:.4f}")
+        if self.ax_error is not None:
+            errors = np.abs(derivatives.derivative(f, x, h=H_GRID, method=method) - exact)
+            shown = np.maximum(errors, 1e-17)  # an exact zero cannot sit on a log axis
+            self.error_curve.set_data(H_GRID, shown)
+            self.error_marker.set_data([h], [max(abs(slope - exact), 1e-17)])
+            self.ax_error.set_xlim(H_GRID[0], H_GRID[-1])
+            self.ax_error.set_ylim(1e-17, max(10.0, shown.max() * 2))
+        return slope, exact
+
+
+class SecantExplorer(Explorer):
+    """Move x and h (and choose f and the difference quotient); watch secant become tangent."""
+
+    def __init__(self, function: str = "sin(x)", x: float = 1.0, h: float = 1.0, method: str = "forward"):
+        self.controls = {
+            "name": widgets.Dropdown(options=list(FUNCTIONS), value=function, description="f"),
+            "x": widgets.FloatSlider(value=x, min=-4.0, max=4.0, step=0.1, description="x",
+                                     continuous_update=True),
+            "h": widgets.FloatLogSlider(value=h, base=10, min=-3, max=0.5, step=0.05, description="h",
+                                        readout_format=".4f", continuous_update=True),
+            "method": widgets.ToggleButtons(options=list(derivatives.METHODS), value=method,
+                                            description="quotient"),
+        }
+        self.fig = new_figure(figsize=(9.0, 3.6))
+        ax_curve, ax_error = self.fig.subplots(1, 2)
+        self.drawing = _SecantDrawing(ax_curve, ax_error)
+        self._build_ui()
+
+    def _draw(self, name, x, h, method) -> str:
+        slope, exact = self.drawing.draw(name, x, h, method)
+        error = abs(slope - exact)
+        mark = "within" if error <= TOLERANCE else "above"
+        return (f"h = {h:.4f}: secant slope {slope:.5f}, f′(x) = {exact:.5f}, "
+                f"error {error:.5f} (<b>{mark}</b> {TOLERANCE})")
+
+
+def secant_snapshot(function: str = "sin(x)", x: float = 1.0, hs=(1.0, 0.3, 0.03),
+                    method: str = "forward"):
+    """The static stand-in for the explorer: one panel per step h; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(hs), figsize=(3.4 * len(hs), 3.2), sharey=True)
+    for ax, h in zip(np.atleast_1d(axes), hs):
+        slope, exact = _SecantDrawing(ax).draw(function, x, h, method)
+        ax.set_title(f"h = {h:g}: secant {slope:.3f}\ntangent {exact:.3f}", fontsize=10)
+        ax.get_legend().remove()
+    np.atleast_1d(axes)[0].legend(loc="upper left", fontsize=8)
+    fig.suptitle(f"{method} secant of {function} at x = {x:g} as h shrinks")
+    return fig

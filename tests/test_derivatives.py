@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from gdcore import derivatives
+
+
+@pytest.mark.parametrize("method", derivatives.METHODS)
+def test_slope_of_square_at_minus_four(method):
+    # forward/backward are off by exactly h for x**2; central is exact up to round-off
+    expected = {"forward": -8 + 1e-3, "backward": -8 - 1e-3, "central": -8.0}[method]
+    assert derivatives.derivative(lambda x: x**2, -4.0, h=1e-3, method=method) == pytest.approx(expected, abs=1e-9)
+
+
+def test_hand_computed_quotients():
+    f = lambda x: x**3  # noqa: E731
+    assert derivatives.derivative(f, 2.0, h=0.5, method="forward") == pytest.approx((2.5**3 - 8) / 0.5)
+    assert derivatives.derivative(f, 2.0, h=0.5, method="backward") == pytest.approx((8 - 1.5**3) / 0.5)
+    assert derivatives.derivative(f, 2.0, h=0.5, method="central") == pytest.approx((2.5**3 - 1.5**3) / 1.0)
+
+
+def test_returns_float_for_scalars_and_arrays_for_arrays():
+    assert isinstance(derivatives.derivative(np.sin, 0.0), float)
+    xs = np.linspace(-3, 3, 7)
+    d = derivatives.derivative(np.sin, xs)
+    assert d.shape == xs.shape
+    np.testing.assert_allclose(d, np.cos(xs), atol=1e-9)
+
+
+def test_array_of_steps_broadcasts():
+    hs = np.array([1e-1, 1e-2, 1e-3])
+    d = derivatives.derivative(np.exp, 0.0, h=hs, method="forward")
+    np.testing.assert_allclose(d, np.expm1(hs) / hs)
+
+
+def test_error_orders():
+    # halving h halves the forward error and quarters the central error
+    err = lambda h, m: abs(derivatives.derivative(np.exp, 1.0, h=h, method=m) - np.e)  # noqa: E731
+    assert err(1e-2, "forward") / err(5e-3, "forward") == pytest.approx(2, rel=0.01)
+    assert err(1e-2, "central") / err(5e-3, "central") == pytest.approx(4, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(f=3, x=1.0), TypeError, "f must be a function"),
+        (dict(f=np.sin, x=1.0, h=0), ValueError, "h must be a finite positive number; got 0.0"),
+        (dict(f=np.sin, x=1.0, h=-1e-3), ValueError, "positive"),
+        (dict(f=np.sin, x=1.0, h=np.array([1e-3, -1.0])), ValueError, "every step h must be positive"),
+        (dict(f=np.sin, x=float("nan")), ValueError, "x must be finite"),
+        (dict(f=np.sin, x=[1.0, np.inf]), ValueError, "1 NaN or infinite"),
+        (dict(f=np.sin, x="one"), TypeError, "x must be numbers"),
+        (dict(f=np.sin, x=1.0, method="centre"), ValueError, "method must be one of 'forward', 'backward', 'central'"),
+        (dict(f=np.sin, x=1.0, h="small"), TypeError, "h must be a real number"),
+    ],
+)
+def test_bad_input_says_what_was_expected(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        derivatives.derivative(**kwargs)
+
+
+def test_gradient_and_check():
+    f = lambda v: v[0] ** 2 * v[1] + np.sin(v[1])  # noqa: E731
+    grad = lambda v: np.array([2 * v[0] * v[1], v[0] ** 2 + np.cos(v[1])])  # noqa: E731
+    x = np.array([1.5, -0.5])
+    np.testing.assert_allclose(derivatives.gradient(f, x), grad(x), atol=1e-8)
+    assert derivatives.gradient_check(f, grad, x) < 1e-9
+    wrong = lambda v: np.array([2 * v[0] * v[1], v[0] ** 2])  # noqa: E731  (forgot cos)
+    assert derivatives.gradient_check(f, wrong, x) > 1e-2
