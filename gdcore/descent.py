@@ -346,16 +346,16 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
             else:
                 epoch_batches = batches(X, y, batch_size, shuffle=bool(shuffle), rng=rng)
             for X_batch, y_batch in epoch_batches:
-                loss = float(model._loss(params, X_batch, y_batch))
-                losses.append(loss)
+                loss, grad = model._loss_and_grad(params, X_batch, y_batch)
+                losses.append(float(loss))
                 samples += len(y_batch)
                 seen.append(samples)
                 if is_diverging(loss, epoch_losses[0]):
                     reason = "diverged"
                     break
                 lrs.append(optimizer.lr)
-                new = optimizer.step(params, model._grad(params, X_batch, y_batch))
-                if not np.all(np.isfinite(new)):
+                new = optimizer.step(params, grad)
+                if not np.isfinite(new).all():
                     losses[-1] = np.inf  # the next loss would not be a number
                     reason = "diverged"
                     break

@@ -55,6 +55,10 @@ class Model:
     def _predict(self, params: np.ndarray, X: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def _loss_and_grad(self, params: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """Both at once (what a training loop needs); override to share work between them."""
+        return self._loss(params, X, y), self._grad(params, X, y)
+
     # -- checks ---------------------------------------------------------------- #
     def check_params(self, params) -> np.ndarray:
         params = as_finite_array(params, "params")
@@ -130,8 +134,10 @@ class _LinearModel(Model):
 
     def _grad_from_residual(self, r, X):
         r"""The gradient when :math:`\partial L / \partial z_i = r_i / n`: :math:`[X^\top r,\ \sum_i r_i] / n`."""
-        n = len(X)
-        return np.append(X.T @ r, r.sum()) / n
+        grad = np.empty(self.n_params)
+        grad[:-1] = X.T @ r
+        grad[-1] = r.sum()
+        return grad / len(X)
 
 
 class LinearRegression(_LinearModel):
@@ -149,10 +155,14 @@ class LinearRegression(_LinearModel):
 
     def _loss(self, params, X, y):
         r = self._linear(params, X) - y
-        return np.mean(r * r)
+        return (r @ r) / len(r)
 
     def _grad(self, params, X, y):
         return self._grad_from_residual(2.0 * (self._linear(params, X) - y), X)
+
+    def _loss_and_grad(self, params, X, y):
+        r = self._linear(params, X) - y
+        return (r @ r) / len(r), self._grad_from_residual(2.0 * r, X)
 
     def _predict(self, params, X):
         return self._linear(params, X)
@@ -197,6 +207,11 @@ class LogisticRegression(_LinearModel):
 
     def _grad(self, params, X, y):
         return self._grad_from_residual(sigmoid(self._linear(params, X)) - y, X)
+
+    def _loss_and_grad(self, params, X, y):
+        z = self._linear(params, X)
+        loss = np.mean(np.logaddexp(0.0, z) - y * z)
+        return loss, self._grad_from_residual(sigmoid(z) - y, X)
 
     def predict_proba(self, params, X) -> np.ndarray:
         """The predicted probability of class 1 for each row of ``X``."""

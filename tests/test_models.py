@@ -100,3 +100,13 @@ def test_bad_input_gives_clear_errors():
     with pytest.raises(ValueError, match="n_features"):
         models.LinearRegression(0)
     assert repr(model) == "LinearRegression(n_features=2)"
+
+
+@pytest.mark.parametrize("model", [models.LinearRegression(3), models.LogisticRegression(3)])
+def test_loss_and_grad_together_equal_the_separate_methods(model):
+    rng = np.random.default_rng(1)
+    X, y = rng.normal(size=(7, 3)), (rng.random(7) < 0.5).astype(float)
+    params = model.init_params(rng)
+    loss, grad = model._loss_and_grad(params, X, y)
+    assert loss == pytest.approx(model.loss(params, X, y), rel=1e-14)
+    np.testing.assert_allclose(grad, model.grad(params, X, y), rtol=1e-14)
