@@ -9,12 +9,13 @@ READY  := $(VENV)/.installed
 SITE   := build/html
 NOTEBOOKS ?= build/student/chapters
 
-.PHONY: help install site test refresh bench repo-url clean
+.PHONY: help install site test refresh bench lab repo-url clean
 
 help:
 	@echo "make site      build the website into $(SITE) (warnings are errors)"
 	@echo "make test      run every test: gdcore unit tests and strict nbval on every chapter"
 	@echo "make refresh   re-execute chapters in place (NB=path for one notebook)"
+	@echo "make lab       open the chapters in JupyterLab"
 	@echo "make bench     print the benchmark figures (widget updates, optimizer steps, ...)"
 	@echo "make repo-url URL=https://github.com/you/your-fork   point the book at your fork"
 
@@ -41,6 +42,9 @@ refresh: $(READY)
 
 bench: $(READY)
 	$(BIN)/python benchmarks/run.py
+
+lab: $(READY)
+	$(BIN)/jupyter lab chapters/
 
 repo-url: $(READY)
 	$(BIN)/python tools/repo_url.py $(URL)
