@@ -1,3 +1,4 @@
 """Interactive explorers, one per module, each with a static snapshot for the website."""
 
 from .secant import SecantExplorer, secant_snapshot  # noqa: F401
+from .graph_stepper import GraphStepper, graph_stepper_snapshot  # noqa: F401

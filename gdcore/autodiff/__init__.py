@@ -1,0 +1,23 @@
+"""Automatic differentiation, small enough to hold in your head (chapter 8).
+
+* :class:`Dual` (``dual.py``): forward mode with dual numbers;
+* :class:`Value` (``value.py``): reverse mode on scalars, micrograd style;
+* :class:`Tensor` (``tensor.py``): the same reverse mode on numpy arrays,
+  with :func:`cross_entropy`;
+* :func:`topological_order` (``topo.py``): the order of the backward pass;
+* :func:`draw_graph` (``graph.py``): a computational graph drawn with matplotlib.
+"""
+
+from .dual import Dual, forward_derivative, forward_gradient
+from .graph import GraphDrawing, draw_graph, trace
+from .mlp import mlp_loss, mlp_loss_and_grad
+from .tensor import Tensor, cross_entropy, unbroadcast
+from .topo import topological_order
+from .value import Value, reverse_gradient
+
+__all__ = [
+    "Dual", "forward_derivative", "forward_gradient",
+    "Value", "reverse_gradient",
+    "Tensor", "cross_entropy", "unbroadcast",
+    "topological_order", "GraphDrawing", "draw_graph", "trace", "mlp_loss", "mlp_loss_and_grad",
+]

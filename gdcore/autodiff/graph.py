@@ -1,0 +1,218 @@
+"""Drawing a computational graph with matplotlib (no graphviz needed).
+
+Inputs on the left, the output on the right, one box per node showing its
+name, its operation, its data and its gradient; an arrow from every parent to
+the node computed from it. :class:`GraphDrawing` keeps the artists so that a
+widget can step through the forward and backward pass by changing texts and
+colours only; :func:`trace` lists those steps; :func:`draw_graph` draws a
+finished graph in one call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from .topo import topological_order
+
+__all__ = ["GraphDrawing", "Step", "draw_graph", "node_names", "trace"]
+
+BOX_W, BOX_H = 1.7, 0.95      # a node's box, in data units
+COL_GAP, ROW_GAP = 2.5, 1.25  # distance between layers / between rows
+COLOURS = {"idle": "#EEEEEE", "done": "#DCEBF7", "current": "#F6C28B", "final": "#CDEBD9"}
+OP_SYMBOLS = {"+": "+", "-": "-", "*": "*", "/": "/", "@": "@"}
+_LETTERS = "abcdeghkmnpqrstuvw"  # automatic names (f is the output; x, y, z are inputs)
+
+
+def node_names(order) -> dict:
+    """A short name for every node: its label, a number for constants, else a, b, c, ... and f for the output."""
+    names, letters = {}, iter(_LETTERS)
+    for node in order:
+        if node.label:
+            names[node] = node.label
+        elif not node.parents:
+            names[node] = _number(node.data) if np.ndim(node.data) == 0 else "const"
+        elif node is order[-1]:
+            names[node] = "f"
+        else:
+            names[node] = next(letters, f"v{len(names)}")
+    return names
+
+
+def _number(v) -> str:
+    return f"{float(v):.4g}" if np.ndim(v) == 0 else f"shape {np.shape(v)}"
+
+
+def expression(node, names) -> str:
+    """How ``node`` was computed from its parents, e.g. ``x * y`` or ``tanh(a)``."""
+    p = [names[q] for q in node.parents]
+    if node.op in OP_SYMBOLS and len(p) == 2:
+        return f"{p[0]} {node.op} {p[1]}"
+    if node.op == "neg":
+        return f"-{p[0]}"
+    if node.op.startswith("**"):
+        return f"{p[0]}{node.op}"
+    return f"{node.op}({', '.join(p)})"
+
+
+def layout(order) -> dict:
+    """(x, y) of every node: the output on the right, every node one layer left of its first use."""
+    depth = dict.fromkeys(order, 0)  # the longest path from the node to the output
+    for node in reversed(order):
+        for p in node.parents:
+            depth[p] = max(depth[p], depth[node] + 1)
+    layer = {node: max(depth.values()) - depth[node] for node in order}
+    children = {node: [] for node in order}
+    for node in order:
+        for p in node.parents:
+            children[p].append(node)
+    columns: dict[int, list] = {}
+    for node in order:
+        columns.setdefault(layer[node], []).append(node)
+    y = {node: -i for nodes in columns.values() for i, node in enumerate(nodes)}
+    for _ in range(3):  # a few sweeps: order each layer by the mean height of its neighbours
+        for nodes in columns.values():
+            nodes.sort(key=lambda n: -np.mean([y[m] for m in (n.parents or children[n] or (n,))]))
+            for i, node in enumerate(nodes):
+                y[node] = (len(nodes) - 1) / 2 - i
+    return {node: (layer[node] * COL_GAP, y[node] * ROW_GAP) for node in order}
+
+
+@dataclass
+class Step:
+    """One step of the forward or backward pass, as the widget shows it."""
+
+    phase: str                      # "forward" or "backward"
+    node: object                    # the node being computed or back-propagated through
+    text: str                       # what happens, in words and numbers
+    computed: frozenset             # nodes whose data is known after this step
+    grads: dict = field(default_factory=dict)   # partial gradients known after this step
+    final: frozenset = frozenset()  # nodes whose gradient is complete
+
+
+def trace(output) -> list[Step]:
+    """The forward pass node by node, then the backward pass node by node (from a built graph)."""
+    order = topological_order(output)
+    names = node_names(order)
+    steps, computed = [], set()
+    for node in order:
+        computed.add(node)
+        n = names[node]
+        if not node.parents:
+            text = f"forward: input {n} = {_number(node.data)}"
+        else:
+            args = ", ".join(f"{names[p]} = {_number(p.data)}" for p in node.parents)
+            text = f"forward: {n} = {expression(node, names)} = {_number(node.data)}   (with {args})"
+        steps.append(Step("forward", node, text, frozenset(computed)))
+    grads, final = {output: 1.0}, set()
+    for node in reversed(order):
+        if not node.parents:
+            continue
+        final.add(node)
+        n = names[node]
+        terms = []
+        for parent, local in zip(node.parents, node.local_grads):
+            grads[parent] = grads.get(parent, 0.0) + local * grads[node]
+            terms.append(f"{names[parent]}.grad += {local:.4g} * {grads[node]:.4g}")
+        seed = f"{n}.grad = 1 (d{n}/d{n}); " if node is output else ""
+        steps.append(Step("backward", node, f"backward through {n} = {expression(node, names)}: {seed}"
+                          + "; ".join(terms), frozenset(computed), dict(grads), frozenset(final)))
+    if steps and steps[-1].phase == "backward":  # at the end every gradient is complete
+        steps[-1].final = frozenset(order)
+    return steps
+
+
+class GraphDrawing:
+    """The boxes and arrows of a graph on ``ax``; :meth:`show` recolours and relabels them."""
+
+    def __init__(self, ax, output, fontsize: float = 9):
+        self.ax = ax
+        self.order = topological_order(output)
+        self.names = node_names(self.order)
+        self.pos = layout(self.order)
+        self.boxes, self.texts, self.arrows = {}, {}, {}
+        for node in self.order:
+            x, y = self.pos[node]
+            box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
+                                 boxstyle="round,pad=0.02,rounding_size=0.12",
+                                 fc=COLOURS["idle"], ec="#333333", lw=1.2, zorder=2)
+            ax.add_patch(box)
+            self.boxes[node] = box
+            self.texts[node] = ax.text(x, y, "", ha="center", va="center", fontsize=fontsize,
+                                       family="monospace", zorder=3)
+        for node in self.order:
+            seen = {}
+            for parent in node.parents:
+                k = seen[parent] = seen.get(parent, -1) + 1  # x * x: two arrows, bent apart
+                (x0, y0), (x1, y1) = self.pos[parent], self.pos[node]
+                span = round((x1 - x0) / COL_GAP)  # edges that skip layers bow around the boxes
+                rad = 0.25 * k + (0.3 / span if span > 1 else 0.0)
+                arrow = FancyArrowPatch((x0 + BOX_W / 2, y0), (x1 - BOX_W / 2, y1),
+                                        connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
+                                        mutation_scale=12, color="#555555", lw=1.2, zorder=1)
+                ax.add_patch(arrow)
+                self.arrows[(parent, node, k)] = arrow
+        xs = [p[0] for p in self.pos.values()]
+        ys = [p[1] for p in self.pos.values()]
+        ax.set_xlim(min(xs) - BOX_W / 2 - 0.2, max(xs) + BOX_W / 2 + 0.2)
+        ax.set_ylim(min(ys) - BOX_H / 2 - 0.5, max(ys) + BOX_H / 2 + 0.2)
+        ax.set_aspect("equal")
+        ax.axis("off")
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """A figure size (inches) that fits the graph."""
+        x0, x1 = self.ax.get_xlim()
+        y0, y1 = self.ax.get_ylim()
+        return 0.62 * (x1 - x0) + 0.3, 0.62 * (y1 - y0) + 0.6
+
+    def _title(self, node) -> str:
+        name = self.names[node]
+        if not node.parents:
+            return name if node.label else f"{name} (const)"
+        return f"{name} = {expression(node, self.names)}"
+
+    def show(self, computed=None, grads=None, final=(), current=None) -> None:
+        """Show data of the nodes in ``computed`` (all if None) and the gradients in ``grads``.
+
+        ``grads`` maps nodes to gradients (None: every node's ``.grad``); those
+        in ``final`` are complete (green), the others partial; ``current`` is
+        highlighted in orange with the arrows it uses.
+        """
+        for node in self.order:
+            known = computed is None or node in computed
+            data = _number(node.data) if known else "?"
+            if grads is None:
+                grad = _number(node.grad) if np.ndim(node.grad) == 0 else "array"
+                colour = COLOURS["final"]
+            elif node in grads:
+                grad = _number(grads[node])
+                colour = COLOURS["final"] if node in final else COLOURS["done"]
+            else:
+                grad = "?" if known else ""
+                colour = COLOURS["done"] if known else COLOURS["idle"]
+            if node is current:
+                colour = COLOURS["current"]
+            self.texts[node].set_text(f"{self._title(node)}\ndata {data}\ngrad {grad}")
+            self.boxes[node].set_facecolor(colour)
+        for (parent, node, _), arrow in self.arrows.items():
+            hot = current is not None and node is current  # the arrows into the current node
+            arrow.set_color("#D55E00" if hot else "#555555")
+            arrow.set_linewidth(2.2 if hot else 1.2)
+
+
+def draw_graph(output, ax=None, *, title: str | None = None, show_grads: bool = True):
+    """Draw the graph that computed ``output`` with every node's data and ``.grad``; returns the axes."""
+    if ax is None:
+        probe_fig, probe_ax = plt.subplots()
+        drawing = GraphDrawing(probe_ax, output)
+        plt.close(probe_fig)
+        fig, ax = plt.subplots(figsize=drawing.size)
+    drawing = GraphDrawing(ax, output)
+    drawing.show(grads=None if show_grads else {})
+    if title:
+        ax.set_title(title)
+    return ax

@@ -1,0 +1,99 @@
+"""Chapter 8's explorer: the forward and backward pass, one node at a time.
+
+Pick an expression of two inputs x and y and their values; the step slider
+walks through the forward pass (each node computes its data from its
+parents) and then the backward pass (each node, from the output back, adds
+``local derivative * its grad`` into its parents' grads). The node of the
+current step is orange; a gradient in blue is still partial, green is final.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+import ipywidgets as widgets
+
+from ..autodiff import GraphDrawing, Value, trace
+from ._live import Explorer, new_figure
+
+#: The expressions the explorer offers: name -> f(x, y) built from Values.
+EXPRESSIONS = {
+    "tanh(x*y + x)": lambda x, y: (x * y + x).tanh(),
+    "(x + y) * (x - y)": lambda x, y: (x + y) * (x - y),
+    "sigmoid(x*y) * x": lambda x, y: (x * y).sigmoid() * x,
+    "log(1 + exp(x*y))": lambda x, y: ((x * y).exp() + 1).log(),
+    "sin(x) * cos(y) + x**2": lambda x, y: x.sin() * y.cos() + x**2,
+}
+
+
+def build(expression: str, x: float, y: float) -> Value:
+    """The output Value of ``expression`` at (x, y), its graph built but not yet differentiated."""
+    if expression not in EXPRESSIONS:
+        raise ValueError(f"expression must be one of {', '.join(map(repr, EXPRESSIONS))}; got {expression!r}.")
+    return EXPRESSIONS[expression](Value(x, "x"), Value(y, "y"))
+
+
+def show_step(drawing: GraphDrawing, steps, k: int) -> str:
+    """Show the state after ``k`` steps (0: nothing computed yet); return the step in words."""
+    if k <= 0:
+        drawing.show(computed=set(), grads={})
+        return f"step 0 of {len(steps)}: nothing computed yet; move the step slider to run the forward pass."
+    step = steps[min(k, len(steps)) - 1]
+    drawing.show(computed=step.computed, grads=step.grads, final=step.final, current=step.node)
+    return f"step {min(k, len(steps))} of {len(steps)}, {step.text}"
+
+
+class GraphStepper(Explorer):
+    """Step through the forward and backward pass of a small expression, node by node."""
+
+    def __init__(self, expression: str = "tanh(x*y + x)", x: float = 1.0, y: float = -0.5, step: int = 0):
+        self.controls = {
+            "expression": widgets.Dropdown(options=list(EXPRESSIONS), value=expression, description="f"),
+            "x": widgets.FloatSlider(value=x, min=-2.0, max=2.0, step=0.25, description="x"),
+            "y": widgets.FloatSlider(value=y, min=-2.0, max=2.0, step=0.25, description="y"),
+            "step": widgets.IntSlider(value=step, min=0, max=40, description="step"),
+        }
+        self.fig = new_figure(figsize=(9.0, 3.4))
+        self.ax = self.fig.add_subplot()
+        self._key = None
+        self._build_ui()
+
+    def _set_step_range(self, n_steps: int) -> int:
+        control = self.controls["step"]
+        control.unobserve(self._on_change, names="value")
+        try:
+            control.max = n_steps
+        finally:
+            control.observe(self._on_change, names="value")
+        return control.value
+
+    def _draw(self, expression, x, y, step) -> str:
+        key = (expression, x, y)
+        if key != self._key:  # a new graph: rebuild the boxes (stepping only relabels them)
+            self._key = key
+            output = build(expression, x, y)
+            self.steps = trace(output)
+            self.ax.clear()
+            self.drawing = GraphDrawing(self.ax, output)
+            step = self._set_step_range(len(self.steps))
+        text = show_step(self.drawing, self.steps, step)
+        return f"<code>{html.escape(text)}</code>"
+
+
+def graph_stepper_snapshot(expression: str = "tanh(x*y + x)", x: float = 1.0, y: float = -0.5,
+                           steps=(5, 6, 7, 8), ncols: int = 2):
+    """The static stand-in for the explorer: one panel per step; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    output = build(expression, x, y)
+    trail = trace(output)
+    nrows = -(-len(steps) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 2.9 * nrows), squeeze=False)
+    for ax in axes.flat[len(steps):]:
+        ax.set_visible(False)
+    for ax, k in zip(axes.flat, steps):
+        text = show_step(GraphDrawing(ax, output, fontsize=7.5), trail, k)
+        ax.set_title("\n".join(textwrap.wrap(text, 70)), fontsize=8.5, loc="left")
+    fig.suptitle(f"f = {expression} at x = {x:g}, y = {y:g}: forward, then backward, node by node")
+    return fig
