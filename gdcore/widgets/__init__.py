@@ -2,3 +2,4 @@
 
 from .secant import SecantExplorer, secant_snapshot  # noqa: F401
 from .graph_stepper import GraphStepper, graph_stepper_snapshot  # noqa: F401
+from .scaling import ScalingExplorer, scaling_snapshot  # noqa: F401
