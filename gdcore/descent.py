@@ -21,6 +21,7 @@ and checks it with :func:`is_diverging`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,7 +57,7 @@ def divergence_threshold(initial_loss: float) -> float:
 
 def is_diverging(loss: float, initial_loss: float) -> bool:
     """Whether ``loss`` is non-finite (overflow, NaN) or beyond :func:`divergence_threshold`."""
-    return not np.isfinite(loss) or abs(loss) > divergence_threshold(initial_loss)
+    return not math.isfinite(loss) or abs(loss) > divergence_threshold(initial_loss)
 
 
 # -- the record of a run ------------------------------------------------------------------
@@ -168,12 +169,12 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
         while True:
             loss = float(objective(x))
             g = np.asarray(objective.grad(x), dtype=float)
-            g_norm = float(np.sqrt(g @ g))
+            g_norm = math.sqrt(g @ g) if math.isfinite(g @ g) else math.inf
             xs.append(x)
             losses.append(loss)
             grad_norms.append(g_norm)
             k = len(xs) - 1
-            if is_diverging(loss, losses[0]) or not np.isfinite(g_norm):
+            if is_diverging(loss, losses[0]) or g_norm == math.inf:
                 reason = "diverged"
                 break
             if g_norm <= tol:

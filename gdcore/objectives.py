@@ -28,6 +28,8 @@ class Objective:
 
     name: str = "objective"
     dim: int = 2
+    #: Axis labels for plots of the landscape.
+    labels: tuple[str, str] = (r"$\theta_1$", r"$\theta_2$")
 
     def __init__(self, minima, xlim, ylim, saddles=()):
         self.minima = np.atleast_2d(np.asarray(minima, dtype=float))
@@ -87,7 +89,17 @@ class Objective:
         return theta
 
 
+def _xy(theta: np.ndarray):
+    """The two coordinates of a point (as numpy scalars: fast) or of a grid (as arrays)."""
+    if theta.ndim == 1:
+        return theta[0], theta[1]
+    return theta[..., 0], theta[..., 1]
+
+
 def _stack(*components) -> np.ndarray:
+    """Components back into one array: a point ``(d,)`` or a grid ``(..., d)``."""
+    if np.ndim(components[0]) == 0:
+        return np.array(components, dtype=float)
     return np.stack(components, axis=-1)
 
 
@@ -143,7 +155,7 @@ class Quadratic(Objective):
         """A 2-D bowl with the given curvatures, its axes turned by ``angle`` degrees.
 
         >>> bowl = Quadratic.from_eigenvalues([1.0, 10.0], angle=30, minimum=[1, 1])
-        >>> round(bowl.condition_number, 6), bowl.minima[0].tolist()
+        >>> round(bowl.condition_number, 6), bowl.minima[0].round(6).tolist()
         (10.0, [1.0, 1.0])
         """
         eigenvalues = as_finite_array(eigenvalues, "eigenvalues", ndim=1)
@@ -198,7 +210,9 @@ class Quadratic(Objective):
         return float(np.max(np.abs(1.0 - lr * self.eigenvalues)))
 
     def _value(self, theta):
-        return 0.5 * np.einsum("...i,ij,...j->...", theta, self.A, theta) - theta @ self.b + self.c
+        if theta.ndim == 1:  # one point: a single dot product (the common case, kept fast)
+            return (0.5 * (self.A @ theta) - self.b) @ theta + self.c
+        return np.sum((0.5 * (theta @ self.A) - self.b) * theta, axis=-1) + self.c
 
     def _grad(self, theta):
         return theta @ self.A - self.b  # A is symmetric, so theta @ A == A @ theta
@@ -220,6 +234,8 @@ class LineFit(Quadratic):
     ``c`` is not zero here; the minimum value is the MSE of the best line.
     """
 
+    labels = ("slope $w$", "intercept $b$")
+
     def __init__(self, x, y, *, name: str = "least-squares line fit", xlim=None, ylim=None):
         x = as_finite_array(x, "x", ndim=1)
         y = as_finite_array(y, "y", ndim=1)
@@ -229,7 +245,8 @@ class LineFit(Quadratic):
             raise ValueError("a line needs at least two different x values to be fitted.")
         self.x, self.y = x, y
         n = x.size
-        design = np.column_stack([x, np.ones(n)])
+        design = np.column_stack([x, np.ones(n)])  # the rows (x_i, 1)
+        self._design = design
         super().__init__(2.0 / n * design.T @ design, 2.0 / n * design.T @ y, name=name,
                          xlim=(0.0, 1.0), ylim=(0.0, 1.0))
         self.c = float(np.mean(y ** 2))  # the MSE at w = b = 0 (the form above has L(0) = c)
@@ -258,14 +275,18 @@ class LineFit(Quadratic):
     def residuals(self, theta) -> np.ndarray:
         return self.predict(theta) - self.y
 
+    def _residuals(self, theta):
+        """w x_i + b - y_i for every data point, at one theta (n,) or a grid of them (..., n)."""
+        if theta.ndim == 1:
+            return theta[0] * self.x + theta[1] - self.y
+        return theta[..., :1] * self.x + theta[..., 1:] - self.y
+
     def _value(self, theta):
-        # The formula as written: mean of squared residuals, for every theta of the grid.
-        pred = theta[..., :1] * self.x + theta[..., 1:]
-        return np.mean((pred - self.y) ** 2, axis=-1)
+        r = self._residuals(theta)
+        return np.mean(r * r, axis=-1)
 
     def _grad(self, theta):
-        r = theta[..., :1] * self.x + theta[..., 1:] - self.y
-        return 2.0 * _stack(np.mean(r * self.x, axis=-1), np.mean(r, axis=-1))
+        return (2.0 / self.x.size) * (self._residuals(theta) @ self._design)  # (2/n) sum_i r_i (x_i, 1)
 
 
 class Rosenbrock(Objective):
@@ -282,11 +303,11 @@ class Rosenbrock(Objective):
         super().__init__([self.a, self.a ** 2], (-2.0, 2.0), (-1.0, 3.0))
 
     def _value(self, theta):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return (self.a - x) ** 2 + self.b * (y - x ** 2) ** 2
 
     def _grad(self, theta):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return _stack(-2 * (self.a - x) - 4 * self.b * x * (y - x ** 2), 2 * self.b * (y - x ** 2))
 
 
@@ -309,11 +330,11 @@ class Himmelblau(Objective):
         super().__init__(minima, (-5.0, 5.0), (-5.0, 5.0), saddles=saddles)
 
     def _value(self, theta):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
 
     def _grad(self, theta):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         u, v = x ** 2 + y - 11, x + y ** 2 - 7
         return _stack(4 * x * u + 2 * v, 2 * u + 4 * y * v)
 
@@ -332,11 +353,11 @@ class Beale(Objective):
         super().__init__([3.0, 0.5], (-4.5, 4.5), (-4.5, 4.5))
 
     def _value(self, theta):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return sum((c - x + x * y ** k) ** 2 for k, c in enumerate(self._c, start=1))
 
     def _grad(self, theta):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         gx = gy = 0.0
         for k, c in enumerate(self._c, start=1):
             r = c - x + x * y ** k
@@ -362,11 +383,11 @@ class Saddle(Objective):
         super().__init__([[0.0, 1.0], [0.0, -1.0]], (-1.5, 1.5), (-1.8, 1.8), saddles=[[0.0, 0.0]])
 
     def _value(self, theta):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return x ** 2 + 0.25 * (y ** 2 - 1) ** 2
 
     def _grad(self, theta):
-        x, y = theta[..., 0], theta[..., 1]
+        x, y = _xy(theta)
         return _stack(2 * x, y * (y ** 2 - 1))
 
 

@@ -73,3 +73,108 @@ def loss_curve(ax, losses, *, label: str | None = None, log: bool = True, xlabel
     if title:
         ax.set_title(title)
     return line
+
+
+# -- landscapes: contour and surface plots of an objective, with descent paths ----------
+
+def landscape_grid(objective, *, num: int = 200, xlim=None, ylim=None):
+    """``X, Y, Z`` on a ``num`` x ``num`` grid over the objective's window (or the one given)."""
+    xlim = xlim or objective.xlim
+    ylim = ylim or objective.ylim
+    X, Y = np.meshgrid(np.linspace(*xlim, num), np.linspace(*ylim, num))
+    Z = objective(np.stack([X, Y], axis=-1))
+    return X, Y, Z
+
+
+def contour_levels(Z, n: int = 20, *, spacing: str = "log"):
+    """``n`` contour levels for the values ``Z``.
+
+    ``"log"`` spaces them geometrically above the lowest value, so that the
+    bottom of a valley gets as many lines as its walls (the right choice for
+    landscapes whose values span orders of magnitude); ``"linear"`` spaces
+    them evenly.
+    """
+    low, high = float(np.min(Z)), float(np.quantile(Z, 0.9))
+    if spacing == "linear":
+        return np.linspace(low, high, n + 1)[1:]
+    span = max(high - low, 1e-12)
+    return low + np.geomspace(span * 1e-3, span, n)
+
+
+def contour(ax, objective, *, num: int = 200, levels=20, spacing: str = "log", filled: bool = True,
+            xlim=None, ylim=None, mark_minima: bool = True, cmap: str = "viridis",
+            xlabel: str | None = None, ylabel: str | None = None, title: str | None = None):
+    """Contour plot of a 2-D ``objective`` over its window, with its minima marked as stars.
+
+    Returns the line ``ContourSet``. Axis labels default to :math:`\\theta_1, \\theta_2`
+    (or the objective's own ``labels``).
+    """
+    X, Y, Z = landscape_grid(objective, num=num, xlim=xlim, ylim=ylim)
+    if np.ndim(levels) == 0:
+        levels = contour_levels(Z, int(levels), spacing=spacing)
+    if filled:
+        ax.contourf(X, Y, Z, levels=np.concatenate([[np.min(Z)], levels, [np.max(Z)]]),
+                    cmap=cmap, alpha=0.35)
+    lines = ax.contour(X, Y, Z, levels=levels, cmap=cmap, linewidths=0.8)
+    if mark_minima:
+        ax.plot(objective.minima[:, 0], objective.minima[:, 1], "*", color="black", markersize=11,
+                label="minimum" if len(objective.minima) == 1 else "minima", zorder=4)
+    default_x, default_y = getattr(objective, "labels", (r"$\theta_1$", r"$\theta_2$"))
+    ax.set_xlabel(xlabel or default_x)
+    ax.set_ylabel(ylabel or default_y)
+    ax.set_xlim(*(xlim or objective.xlim))
+    ax.set_ylim(*(ylim or objective.ylim))
+    ax.grid(False)
+    ax.set_title(objective.name if title is None else title)
+    return lines
+
+
+def clip_path(xs, xlim, ylim, margin: float = 10.0) -> np.ndarray:
+    """The points ``xs`` (shape ``(n, 2)``), without non-finite ones, clamped to a box
+    ``margin`` window-widths around the window, so a diverging path still draws quickly."""
+    xs = np.asarray(xs, dtype=float).reshape(-1, 2)
+    xs = xs[np.all(np.isfinite(xs), axis=1)]
+    (x0, x1), (y0, y1) = xlim, ylim
+    wx, wy = margin * (x1 - x0), margin * (y1 - y0)
+    return np.column_stack([np.clip(xs[:, 0], x0 - wx, x1 + wx), np.clip(xs[:, 1], y0 - wy, y1 + wy)])
+
+
+def plot_path(ax, xs, *, label: str | None = None, color: str | None = None, marker: str = "o",
+              markersize: float = 3.0, start: bool = True, **style):
+    """Draw a descent path ``xs`` (shape ``(n, 2)``) on a contour plot; returns the Line2D.
+
+    With ``start=True`` the start point is ringed, so the direction of travel is clear.
+    """
+    pts = clip_path(xs, ax.get_xlim(), ax.get_ylim())
+    (line,) = ax.plot(pts[:, 0], pts[:, 1], marker=marker, markersize=markersize, color=color,
+                      label=label, lw=style.pop("lw", 1.4), zorder=5, **style)
+    if start and len(pts):
+        ax.plot(pts[:1, 0], pts[:1, 1], "o", markersize=8, markerfacecolor="none",
+                markeredgecolor=line.get_color(), markeredgewidth=1.5, zorder=5)
+    return line
+
+
+def surface(ax, objective, *, num: int = 60, path=None, cmap: str = "viridis", log: bool = False,
+            xlim=None, ylim=None, title: str | None = None, zlabel: str = "loss"):
+    """A 3-D surface of a 2-D ``objective`` (``ax`` from ``projection="3d"``), optionally with a path.
+
+    With ``log=True`` the height is :math:`\\log_{10}(1 + f - f_{\\min})`, which keeps a
+    steep landscape's valleys visible.
+    """
+    X, Y, Z = landscape_grid(objective, num=num, xlim=xlim, ylim=ylim)
+    floor = float(np.min(Z))
+
+    def height(values):
+        return np.log10(1.0 + values - floor) if log else values
+
+    ax.plot_surface(X, Y, height(Z), cmap=cmap, alpha=0.8, linewidth=0, antialiased=True)
+    if path is not None:
+        pts = clip_path(path, xlim or objective.xlim, ylim or objective.ylim, margin=0.0)
+        ax.plot(pts[:, 0], pts[:, 1], height(objective(pts)), "o-", color="#D55E00", markersize=3,
+                lw=1.5, zorder=10)
+    default_x, default_y = getattr(objective, "labels", (r"$\theta_1$", r"$\theta_2$"))
+    ax.set_xlabel(default_x)
+    ax.set_ylabel(default_y)
+    ax.set_zlabel(f"log10(1 + {zlabel} − min)" if log else zlabel)
+    ax.set_title(objective.name if title is None else title)
+    return ax

@@ -1,5 +1,7 @@
 """Interactive explorers, one per module, each with a static snapshot for the website."""
 
 from .secant import SecantExplorer, secant_snapshot  # noqa: F401
+from .gradient_explorer import GradientExplorer, gradient_snapshot  # noqa: F401
+from .lr_explorer import LearningRateExplorer, lr_snapshot  # noqa: F401
 from .graph_stepper import GraphStepper, graph_stepper_snapshot  # noqa: F401
 from .scaling import ScalingExplorer, scaling_snapshot  # noqa: F401

@@ -1,0 +1,137 @@
+"""Checks for chapter 3, gradient descent."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import objectives
+from ..descent import descend
+from ._core import exercise, failed, fmt, passed
+
+__all__ = ["check_gd_step", "check_gradient_descent", "check_largest_stable_lr", "check_best_lr"]
+
+
+def _vector(value, what: str, shape) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} should be numbers (a numpy array), but it is {value!r}") from None
+    if arr.shape != shape:
+        raise ValueError(f"{what} should have shape {shape}, but it has shape {arr.shape}")
+    return arr
+
+
+def _fmt_vec(v) -> str:
+    return "(" + ", ".join(fmt(c) for c in np.ravel(v)) + ")"
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not np.isscalar(value) or not np.isreal(value):
+        raise TypeError(f"{what} should be a number like 0.1, but it is {value!r}")
+    return float(value)
+
+
+@exercise("3.1", "one gradient descent step")
+def check_gd_step(gd_step):
+    """``gd_step(theta, grad, lr)`` should return theta − lr·grad, leaving its inputs alone."""
+    theta, grad, lr = np.array([1.0, -2.0]), np.array([4.0, 0.5]), 0.1
+    before = (theta.copy(), grad.copy())
+    got = _vector(gd_step(theta, grad, lr), "gd_step(theta, grad, lr)", (2,))
+    if not (np.array_equal(theta, before[0]) and np.array_equal(grad, before[1])):
+        return failed("gd_step changed its input array in place (theta -= ...): return a new array, "
+                      "theta - lr * grad, so the previous point is kept.")
+    expected = before[0] - lr * before[1]
+    if np.allclose(got, expected, rtol=1e-12, atol=1e-15):
+        return passed(f"gd_step((1, −2), (4, 0.5), 0.1) = {_fmt_vec(got)}: a step of length lr·|∇L| "
+                      "against the gradient.")
+    where = f"gd_step((1, −2), (4, 0.5), 0.1) returned {_fmt_vec(got)}, expected {_fmt_vec(expected)}."
+    if np.allclose(got, before[0] + lr * before[1]):
+        hint = "That step goes uphill (gradient ascent): subtract lr·grad."
+    elif np.allclose(got, before[0] - before[1]):
+        hint = "The learning rate is missing: subtract lr·grad, not grad."
+    else:
+        hint = "The update is θ ← θ − α∇L(θ)."
+    return failed(f"{where} {hint}")
+
+
+_BOWL = objectives.Quadratic.from_eigenvalues([1.0, 6.0], angle=25.0, minimum=[1.0, -1.0])
+
+
+@exercise("3.2", "gradient descent with a stopping rule")
+def check_gradient_descent(gradient_descent):
+    """``gradient_descent(grad, x0, lr, tol, max_steps)`` should return ``(theta, steps)`` like ``descend``."""
+    cases = [(np.array([-2.0, 2.0]), 0.1, 1e-6, 1000), (np.array([3.0, 0.5]), 0.2, 1e-4, 1000),
+             (np.array([-2.0, 2.0]), 0.01, 1e-6, 50)]
+    for x0, lr, tol, max_steps in cases:
+        result = gradient_descent(_BOWL.grad, x0.copy(), lr, tol, max_steps)
+        if not isinstance(result, tuple) or len(result) != 2:
+            return failed(f"gradient_descent should return a pair (theta, steps); it returned {result!r}.")
+        theta = _vector(result[0], "the theta returned", (2,))
+        steps = int(_number(result[1], "the number of steps returned"))
+        run = descend(_BOWL, x0, lr, steps=max_steps, tol=tol)
+        setting = f"With lr = {lr:g}, tol = {tol:g}, max_steps = {max_steps} from {_fmt_vec(x0)}"
+        if steps != run.steps:
+            if steps == run.steps + 1 or steps == run.steps - 1:
+                hint = ("Off by one: test the gradient norm before each update, and count only the "
+                        "updates you made.")
+            elif steps == max_steps:
+                hint = "It used the whole budget: stop as soon as the gradient norm is at most tol."
+            else:
+                hint = "Stop when np.linalg.norm(grad(theta)) <= tol, or after max_steps updates."
+            return failed(f"{setting} your loop made {steps} steps; it should stop after {run.steps} "
+                          f"({run.stop_reason}). {hint}")
+        if not np.allclose(theta, run.x, rtol=1e-10, atol=1e-12):
+            return failed(f"{setting} the step count is right ({steps}) but you returned {_fmt_vec(theta)}, "
+                          f"expected {_fmt_vec(run.x)}. Return the last point, after the last update.")
+    return passed(f"Same points and step counts as descend in all {len(cases)} runs, e.g. "
+                  f"{descend(_BOWL, cases[0][0], 0.1, tol=1e-6).steps} steps with lr = 0.1, tol = 1e-6.")
+
+
+_LINE = objectives.LineFit.example()
+
+
+@exercise("3.3", "the largest stable learning rate (widget)")
+def check_largest_stable_lr(lr_max):
+    """``lr_max`` should be just below 2/L for the line-fit loss: stable, within 5% of the limit."""
+    lr = _number(lr_max, "lr_max")
+    if not np.isfinite(lr) or lr <= 0:
+        return failed(f"lr_max should be a positive learning rate like 0.1; got {lr!r}.")
+    limit = _LINE.stability_limit
+    factor = _LINE.contraction(lr)
+    if lr >= limit:
+        return failed(f"With lr = {fmt(lr)} gradient descent on the line fit does not converge: along the "
+                      f"steepest direction each step multiplies the error by {fmt(factor)} (in size), which is "
+                      "at least 1. Lower lr until the loss curve falls again.")
+    if lr < 0.95 * limit:
+        return failed(f"lr = {fmt(lr)} is stable (per-step factor {fmt(factor)}), but not the largest: rates "
+                      f"up to {100 * (limit / lr - 1):.0f}% larger still converge. Raise lr until the loss "
+                      "curve stops falling, then step back.")
+    return passed(f"lr = {fmt(lr)} converges and is within {fmt(100 * (1 - lr / limit), 2)}% of the limit "
+                  f"2/L = {fmt(limit)}, where L = {fmt(_LINE.L)} is the largest eigenvalue of the Hessian.")
+
+
+@exercise("3.4", "the best fixed learning rate")
+def check_best_lr(best_lr):
+    """``best_lr(A)`` should be 2 / (λ_min + λ_max) for a symmetric positive definite A."""
+    matrices = [np.diag([1.0, 9.0]), np.array([[3.0, 1.0], [1.0, 3.0]]),
+                np.array([[5.0, 2.0, 0.0], [2.0, 3.0, 1.0], [0.0, 1.0, 1.0]])]
+    for A in matrices:
+        got = _number(best_lr(A.copy()), "best_lr(A)")
+        lam = np.linalg.eigvalsh(A)
+        expected = 2 / (lam[0] + lam[-1])
+        if np.isclose(got, expected, rtol=1e-9):
+            continue
+        where = f"For A with eigenvalues {_fmt_vec(lam)} you returned {fmt(got)}, expected {fmt(expected)}."
+        if np.isclose(got, 1 / lam[-1]):
+            hint = "That is 1/L: safe, but slower than necessary. Balance the extreme eigenvalues."
+        elif np.isclose(got, 2 / lam[-1]):
+            hint = "That is 2/L, the edge of stability, where the steepest direction no longer shrinks."
+        elif np.isclose(got, 1 / lam[0]) or np.isclose(got, 2 / lam[0]):
+            hint = "That uses the smallest eigenvalue only: the steepest direction then diverges."
+        elif np.isclose(got, 2 / (A[0, 0] + A[-1, -1])):
+            hint = "Those are diagonal entries, not eigenvalues: use np.linalg.eigvalsh(A)."
+        else:
+            hint = "Use the smallest and largest eigenvalues of A: 2 / (λ_min + λ_max)."
+        return failed(f"{where} {hint}")
+    return passed("2/(λ_min + λ_max) for all three matrices, e.g. 0.2 for eigenvalues (1, 9), where both extreme "
+                  "directions shrink by the same factor (κ − 1)/(κ + 1) = 0.8 per step.")
