@@ -49,5 +49,11 @@ lab: $(READY)
 repo-url: $(READY)
 	$(BIN)/python tools/repo_url.py $(URL)
 
+student: $(READY)
+	$(BIN)/python tools/student.py
+
+grade: $(READY)
+	$(BIN)/python tools/grade.py $(NOTEBOOKS)
+
 clean:
 	rm -rf build _build

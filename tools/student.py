@@ -1,0 +1,636 @@
+"""Write the student edition of the book into build/student/.
+
+    python tools/student.py                          # every chapter in chapters/
+    python tools/student.py --chapters DIR --out DIR
+
+The book's notebooks are the one source of truth: every exercise's solution
+sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` lines inside a
+code cell (nbgrader's markers). The student edition is the same notebook with
+
+* every marked block replaced by ``# YOUR CODE HERE`` and a
+  ``raise NotImplementedError("Exercise N.k: title")`` at the block's
+  indentation (a solution may sit inside a function body);
+* the outputs and execution counts cleared of every solution cell and of
+  every later cell that uses a name a solution cell defines (the check
+  cells, and anything computed from an answer);
+* every solution explanation (a ``{admonition} Solution`` or
+  ``{dropdown} Solution`` block in markdown) removed, with the attachments
+  only it used;
+* the saved widget state reduced to the widgets that kept outputs still show;
+* everything else (prose, figures, widgets, check calls) unchanged.
+
+Beside the chapters it writes a README for students, requirements.txt, a copy
+of gdcore and of the grader, and a GitHub Actions workflow that grades every
+push. A final scan proves that no line of any solution survives anywhere in
+the chapters (sources, outputs, attachments, metadata); if one does, the
+build fails and says where.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import json
+import re
+import shutil
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB_COMMENT = "# YOUR CODE HERE"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# Where a notebook's exercise is named: "### Exercise 1.2: the central difference".
+EXERCISE_HEADING = re.compile(r"^#{2,6}\s+Exercise\s+(\d+\.\d+)\s*[:.\u2014\u2013-]?\s*(.*?)\s*$", re.MULTILINE)
+# The opening line of a MyST directive fence: ```{admonition} Solution, :::{dropdown} Solution ...
+FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<title>.*)$")
+SOLUTION_DIRECTIVES = {"admonition", "dropdown"}
+# A solution line shorter than this is too generic to be evidence of a leak ("else:", "return x").
+MIN_LEAK_CHARS = 8
+# Requirements the book needs to build its website and test itself, not to do the coursework.
+BOOK_ONLY_REQUIREMENTS = ("jupyter-book", "sphinx", "myst", "nbval", "pytest", "-e ")
+
+
+class AuthoringError(ValueError):
+    """A chapter breaks the exercise conventions of AUTHORING.md (unbalanced markers, ...)."""
+
+
+# --------------------------------------------------------------------------- solution code
+
+
+def solution_blocks(source: str) -> list[tuple[int, int, str]]:
+    """The marked blocks of a code cell: ``(begin_line, end_line, indent)``, inclusive, 0-based."""
+    blocks, begin, indent = [], None, ""
+    for number, line in enumerate(source.splitlines()):
+        marker = line.strip()
+        if marker == BEGIN:
+            if begin is not None:
+                raise AuthoringError(f"line {number + 1}: {BEGIN} inside another solution block")
+            begin, indent = number, line[: len(line) - len(line.lstrip())]
+        elif marker == END:
+            if begin is None:
+                raise AuthoringError(f"line {number + 1}: {END} without a {BEGIN} before it")
+            blocks.append((begin, number, indent))
+            begin = None
+    if begin is not None:
+        raise AuthoringError(f"line {begin + 1}: {BEGIN} is never closed by {END}")
+    return blocks
+
+
+def solution_lines(source: str) -> list[str]:
+    """The lines between the markers (the answer itself)."""
+    lines = source.splitlines()
+    return [line for begin, end, _ in solution_blocks(source) for line in lines[begin + 1 : end]]
+
+
+def stub_message(exercise_id: str, title: str) -> str:
+    title = title.replace("`", "").strip()
+    return f"Exercise {exercise_id}: {title}" if title else f"Exercise {exercise_id}"
+
+
+def stub_source(source: str, message: str) -> str:
+    """``source`` with every marked block replaced by the stub, at the block's indentation."""
+    lines = source.splitlines()
+    for begin, end, indent in reversed(solution_blocks(source)):
+        stub = [f"{indent}{STUB_COMMENT}", f"{indent}raise NotImplementedError({json.dumps(message, ensure_ascii=False)})"]
+        lines[begin : end + 1] = stub
+    return "\n".join(lines)
+
+
+def paste_solution(student_source: str, book_source: str) -> str:
+    """Undo :func:`stub_source`: put the book's marked blocks back in place of the stubs (in order)."""
+    book = book_source.splitlines()
+    blocks = [book[begin : end + 1] for begin, end, _ in solution_blocks(book_source)]
+    lines, out = student_source.splitlines(), []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() == STUB_COMMENT and i + 1 < len(lines) and "raise NotImplementedError(" in lines[i + 1] and blocks:
+            out.extend(blocks.pop(0))
+            i += 2
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- solution prose
+
+
+def solution_dropdowns(markdown: str) -> list[tuple[int, int]]:
+    """The solution directives of a markdown cell: ``(first_line, last_line)``, inclusive, 0-based.
+
+    A directive is a MyST fence (``` or :::) opening ``{admonition} Solution...``
+    or ``{dropdown} Solution...``; it ends at the first line made only of the
+    same fence character, at least as long (CommonMark's rule), so code fenced
+    inside it with fewer backticks stays inside.
+    """
+    lines, found, number = markdown.splitlines(), [], 0
+    while number < len(lines):
+        match = FENCE_OPEN.match(lines[number])
+        if match and match["name"] in SOLUTION_DIRECTIVES and match["title"].lower().startswith("solution"):
+            fence = match["fence"]
+            closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
+            last = next((k for k in range(number + 1, len(lines)) if closing.match(lines[k])), None)
+            if last is None:
+                raise AuthoringError(f"the solution block opened on line {number + 1} is never closed by {fence}")
+            found.append((number, last))
+            number = last + 1
+        else:
+            number += 1
+    return found
+
+
+def remove_solution_dropdowns(markdown: str) -> str:
+    lines = markdown.splitlines()
+    for first, last in reversed(solution_dropdowns(markdown)):
+        del lines[first : last + 1]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return text.strip("\n")
+
+
+def dropdown_lines(markdown: str) -> list[str]:
+    lines = markdown.splitlines()
+    return [line for first, last in solution_dropdowns(markdown) for line in lines[first : last + 1]]
+
+
+# --------------------------------------------------------------------------- names (what depends on an answer)
+
+
+def _python(source: str) -> str:
+    """Cell source as plain Python (IPython magics turned into calls), for :mod:`ast`."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+def _targets(node: ast.AST) -> set[str]:
+    """The names an assignment target binds (``a``, ``a, b``, ``*rest``; not ``a.x`` or ``a[0]``)."""
+    if isinstance(node, ast.Name):
+        return {node.id}
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return set().union(*(_targets(e) for e in node.elts))
+    if isinstance(node, ast.Starred):
+        return _targets(node.value)
+    return set()
+
+
+def defined_names(source: str) -> set[str]:
+    """Names a cell binds at module level to values it computes (functions, classes, assignments, loop variables).
+
+    Imports are left out: importing a module gives nothing of an answer away.
+    """
+    try:
+        tree = ast.parse(_python(source))
+    except SyntaxError:  # not valid Python: fall back to the obvious definitions
+        return {a or b for a, b in re.findall(r"^\s*(?:def|class)\s+(\w+)|^(\w+)\s*=", source, re.MULTILINE)}
+    names: set[str] = set()
+
+    def visit(statements):
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+                continue  # names bound inside a function or class are not the cell's
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    names.update(_targets(target))
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                names.update(_targets(node.target))
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                names.update(_targets(node.target))
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                names.update(n for item in node.items if item.optional_vars for n in _targets(item.optional_vars))
+            names.update(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
+            for child in ("body", "orelse", "finalbody"):
+                visit(getattr(node, child, []))
+            for handler in getattr(node, "handlers", []):
+                visit(handler.body)
+
+    visit(tree.body)
+    return names
+
+
+def used_names(source: str) -> set[str]:
+    """Every identifier a cell mentions (a superset of what it reads: clearing too much is safe)."""
+    try:
+        return {n.id for n in ast.walk(ast.parse(_python(source))) if isinstance(n, ast.Name)}
+    except SyntaxError:
+        return set(re.findall(r"[A-Za-z_]\w*", source))
+
+
+# --------------------------------------------------------------------------- the notebook
+
+
+@dataclass
+class Edition:
+    """A chapter's student edition, and what was done to make it."""
+
+    notebook: nbformat.NotebookNode
+    stubs: dict[str, str] = field(default_factory=dict)  # cell id -> exercise id
+    cleared: list[str] = field(default_factory=list)  # ids of cells whose outputs were cleared
+    dropdowns_removed: int = 0
+    cells_removed: int = 0
+
+
+def _cell_label(index: int, cell) -> str:
+    return f"cell {index + 1} ({cell.get('id', 'no id')})"
+
+
+def _clear(cell) -> None:
+    cell.outputs = []
+    cell.execution_count = None
+    cell.metadata.pop("execution", None)
+
+
+def _referenced_attachments(markdown: str) -> set[str]:
+    return set(re.findall(r"attachment:([^\s)\"'>]+)", markdown))
+
+
+def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edition:
+    """The student edition of one chapter notebook (``book`` is not modified)."""
+    nb = copy.deepcopy(book)
+    edition = Edition(nb)
+    exercise_id, exercise_title = None, ""
+    tainted: set[str] = set()  # names whose values come from an answer
+    cells = []
+    for index, cell in enumerate(nb.cells):
+        where = f"{name}, {_cell_label(index, cell)}"
+        source = cell.source
+        if cell.cell_type == "markdown":
+            headings = EXERCISE_HEADING.findall(source)
+            if headings:
+                exercise_id, exercise_title = headings[-1]
+            try:
+                dropdowns = solution_dropdowns(source)
+            except AuthoringError as error:
+                raise AuthoringError(f"{where}: {error}") from None
+            if dropdowns:
+                edition.dropdowns_removed += len(dropdowns)
+                cell.source = remove_solution_dropdowns(source)
+                if "attachments" in cell:
+                    keep = _referenced_attachments(cell.source)
+                    cell.attachments = {k: v for k, v in cell.attachments.items() if k in keep}
+                    if not cell.attachments:
+                        del cell["attachments"]
+                if not cell.source.strip():
+                    edition.cells_removed += 1
+                    continue
+            cells.append(cell)
+            continue
+        if cell.cell_type != "code":
+            cells.append(cell)
+            continue
+        try:
+            blocks = solution_blocks(source)
+        except AuthoringError as error:
+            raise AuthoringError(f"{where}: {error}") from None
+        if blocks:
+            if exercise_id is None:
+                raise AuthoringError(f"{where}: a solution cell must follow an '### Exercise N.k: title' heading")
+            cell.source = stub_source(source, stub_message(exercise_id, exercise_title))
+            tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
+            if tags:
+                cell.metadata["tags"] = tags
+            else:
+                cell.metadata.pop("tags", None)
+            cell.metadata.get("jupyter", {}).pop("source_hidden", None)
+            if cell.metadata.get("jupyter") == {}:
+                del cell.metadata["jupyter"]
+            edition.stubs[cell.get("id", str(index))] = exercise_id
+            tainted |= defined_names(source)
+            _clear(cell)
+            edition.cleared.append(cell.get("id", str(index)))
+        elif tainted & used_names(source) or re.search(r"\bchecks\.check_\w+\s*\(", source):
+            tainted |= defined_names(source)
+            _clear(cell)
+            edition.cleared.append(cell.get("id", str(index)))
+        cells.append(cell)
+    nb.cells = cells
+    strip_widget_state(nb)
+    return edition
+
+
+def _widget_refs(value) -> set[str]:
+    if isinstance(value, str):
+        return {value[len("IPY_MODEL_"):]} if value.startswith("IPY_MODEL_") else set()
+    if isinstance(value, dict):
+        return set().union(*(_widget_refs(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_widget_refs(v) for v in value)) if value else set()
+    return set()
+
+
+def strip_widget_state(nb: nbformat.NotebookNode) -> None:
+    """Keep only the saved widget models that the remaining outputs display (and what they use).
+
+    The state saved by ``make refresh`` holds every widget the kernel made,
+    with its values, images and captured outputs; a widget created by a
+    cleared cell could show an answer, so its models go.
+    """
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state")
+    if state is None:
+        return
+    shown = set()
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view:
+                shown.add(view.get("model_id"))
+    keep, todo = set(), [m for m in shown if m in state]
+    while todo:
+        model = todo.pop()
+        if model in keep:
+            continue
+        keep.add(model)
+        todo.extend(r for r in _widget_refs(state[model]) if r in state and r not in keep)
+    if keep:
+        nb.metadata["widgets"][WIDGET_STATE]["state"] = {k: v for k, v in state.items() if k in keep}
+    else:
+        del nb.metadata["widgets"][WIDGET_STATE]
+        if not nb.metadata["widgets"]:
+            del nb.metadata["widgets"]
+
+
+# --------------------------------------------------------------------------- leaks
+
+
+def _output_lines(cell) -> list[str]:
+    texts = []
+    for output in cell.get("outputs", []):
+        texts.append(output.get("text", ""))
+        texts += [v for k, v in output.get("data", {}).items() if k.startswith("text/") and isinstance(v, str)]
+    return [line for text in texts for line in text.splitlines()]
+
+
+def public_lines(book: nbformat.NotebookNode) -> set[str]:
+    """Stripped lines the book shows outside its solutions (they are no secret).
+
+    That is every source line outside the solutions, and every output line of
+    the cells before the first solution cell (they ran before any answer
+    existed, e.g. a listing of gdcore's own code).
+    """
+    lines = set()
+    before_answers = True
+    for cell in book.cells:
+        source_lines = cell.source.splitlines()
+        hidden: set[int] = set()
+        if cell.cell_type == "code":
+            for begin, end, _ in solution_blocks(cell.source):
+                hidden.update(range(begin, end + 1))
+            before_answers = before_answers and not hidden
+            if before_answers:
+                lines.update(line.strip() for line in _output_lines(cell))
+        elif cell.cell_type == "markdown":
+            for first, last in solution_dropdowns(cell.source):
+                hidden.update(range(first, last + 1))
+        lines.update(line.strip() for k, line in enumerate(source_lines) if k not in hidden)
+    return lines
+
+
+def secret_lines(book: nbformat.NotebookNode) -> set[str]:
+    """The solution lines of a chapter that would give an answer away if they appeared in its edition."""
+    secret = set()
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            secret.update(line.strip() for line in solution_lines(cell.source))
+        elif cell.cell_type == "markdown":
+            secret.update(line.strip() for line in dropdown_lines(cell.source))
+    public = public_lines(book)
+    return {s for s in secret if len(s) >= MIN_LEAK_CHARS and s not in public and not s.startswith("```")
+            and not s.startswith(":::") and not s.startswith(":class:")}
+
+
+def _strings(value, path="") -> list[tuple[str, str]]:
+    """Every string in a JSON document, with where it is."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(v, f"{path}/{k}")]
+    if isinstance(value, list):
+        return [s for i, v in enumerate(value) for s in _strings(v, f"{path}/{i}")]
+    return []
+
+
+def find_leaks(book: nbformat.NotebookNode, student: nbformat.NotebookNode) -> list[str]:
+    """Where a solution line of ``book`` appears in ``student`` (sources, outputs, attachments, metadata)."""
+    secret = secret_lines(book)
+    leaks = []
+    for where, text in _strings(json.loads(nbformat.writes(student))):
+        for line in secret:
+            if line in text:
+                leaks.append(f"{where}: {line!r}")
+    return leaks
+
+
+# --------------------------------------------------------------------------- the edition folder
+
+
+def student_requirements(book_requirements: str) -> str:
+    keep = []
+    for line in book_requirements.splitlines():
+        bare = line.strip()
+        if not bare or bare.startswith("#") or bare.lower().startswith(BOOK_ONLY_REQUIREMENTS):
+            continue
+        keep.append(bare)
+    return ("# What the coursework needs: `pip install -r requirements.txt` (from this folder).\n"
+            + "\n".join(keep) + "\n# gdcore, the book's library (with the exercise checks), from this folder.\n-e .\n")
+
+
+def student_pyproject(book_pyproject: Path) -> str:
+    """A pyproject.toml that installs the copy of gdcore in the student edition."""
+    project = tomllib.loads(book_pyproject.read_text(encoding="utf-8"))["project"]
+    dependencies = ", ".join(json.dumps(d) for d in project.get("dependencies", []))
+    return f"""[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "gdcore"
+version = {json.dumps(project.get("version", "0"))}
+description = "The library of the gradient descent course book, with the exercise checks."
+requires-python = {json.dumps(project.get("requires-python", ">=3.10"))}
+dependencies = [{dependencies}]
+
+[tool.setuptools.packages.find]
+include = ["gdcore*"]
+
+[tool.setuptools.package-data]
+gdcore = ["data/*.tsv", "data/*.md"]
+"""
+
+
+WORKFLOW = """\
+# Grades the exercises on every push: the job summary shows a table with one
+# row per exercise (passed or not, and the check's feedback); the executed
+# notebooks and report.json are kept as the run's "grade" artifact.
+name: grade
+on:
+  push:
+  workflow_dispatch:
+jobs:
+  grade:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+          cache: pip
+      - name: Install
+        run: python -m pip install -r requirements.txt
+      - name: Grade
+        run: python tools/grade.py chapters
+      - name: Keep the report and the executed notebooks
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: grade
+          path: build/grade/
+"""
+
+GITIGNORE = "build/\n__pycache__/\n*.egg-info/\n.ipynb_checkpoints/\n.venv/\n"
+
+README = """\
+# Gradient descent: the coursework
+
+These are the chapters of *Gradient Descent: an interactive course book* with
+the exercises left for you to solve. Each exercise has a code cell like
+
+```python
+# YOUR CODE HERE
+raise NotImplementedError("Exercise 1.2: the central difference")
+```
+
+Replace both lines with your answer, then run the check cell below it: it
+prints one line, `PASSED` or `NOT YET`, with a sentence that says what your
+answer gave, what was expected, and the likely mistake. Widget exercises ask
+you to explore a live widget and write the value you found into the cell.
+
+Chapters: {chapters}.
+
+## Set up (once)
+
+With Python 3.10 or newer:
+
+```bash
+python -m venv .venv
+source .venv/bin/activate            # Windows: .venv\\Scripts\\activate
+python -m pip install -r requirements.txt
+jupyter lab                          # then open chapters/
+```
+
+`requirements.txt` also installs `gdcore`, the book's library, from the
+`gdcore/` folder here; it holds the check functions.
+
+## Check your work
+
+* In the notebook: run the check cell after your answer. Restart the kernel
+  and run all cells before you hand in: the grader runs your notebook from
+  top to bottom in a fresh kernel, so it sees only what the cells define.
+* Grade everything, as the course does:
+
+  ```bash
+  python tools/grade.py chapters                         # every chapter
+  python tools/grade.py chapters/01_calculus.ipynb       # one chapter
+  ```
+
+  It runs each notebook in a fresh kernel (a failing cell does not stop it),
+  then prints one row per exercise: chapter, exercise, points, `passed`
+  (yes, no, or not attempted) and the check's feedback. An exercise is *not
+  attempted* while its stub still raises `NotImplementedError` or its check
+  never ran; the row then says which cell failed (cells are counted from the
+  top of the notebook, markdown cells included). A notebook that runs longer
+  than its time limit ({timeout} s; `--timeout` changes it) is stopped and
+  reported. The same report is written to `build/grade/report.json`, and the
+  executed notebooks to `build/grade/executed/`.
+
+## Submit
+
+Commit your notebooks and push:
+
+```bash
+git add chapters && git commit -m "Exercises of chapter 1" && git push
+```
+
+Every push runs the `grade` workflow (`.github/workflows/grade.yml`) on
+GitHub Actions. Its job summary shows the same table; the run is green when
+every exercise passes. Your instructor sees the same runs.
+
+## About honesty
+
+The book is public, and so are its solutions: they are on the book's website
+(collapsed under each exercise) and in its repository, and the check
+functions in `gdcore/checks/` compute the expected answers. Reading them is
+like reading the answers at the back of a textbook: it is there to help you
+learn, and copying it teaches you nothing. The checks here are feedback for
+practice. For graded work, your instructor may run additional private checks
+that are not in this repository.
+"""
+
+
+def write_edition(chapters: Path, out: Path, timeout: int | None = None) -> list[str]:
+    """Write the student edition of every notebook in ``chapters`` into ``out``; return a summary."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from grade import DEFAULT_TIMEOUT
+
+    notebooks = sorted(chapters.glob("*.ipynb"))
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "chapters").mkdir(parents=True)
+    summary = []
+    for path in notebooks:
+        book = nbformat.read(path, as_version=4)
+        edition = student_notebook(book, name=path.name)
+        leaks = find_leaks(book, edition.notebook)
+        if leaks:
+            raise AuthoringError(f"{path.name}: solution text survived in the student edition:\n  "
+                                 + "\n  ".join(leaks[:10]))
+        nbformat.validate(edition.notebook)
+        nbformat.write(edition.notebook, out / "chapters" / path.name)
+        summary.append(f"{path.name}: {len(set(edition.stubs.values()))} exercises stubbed "
+                       f"({len(edition.stubs)} cells), {len(edition.cleared)} outputs cleared, "
+                       f"{edition.dropdowns_removed} solutions removed")
+    for extra in sorted(chapters.iterdir()):  # images and other files the chapters use
+        if extra.suffix != ".ipynb" and not extra.name.startswith((".", "__")):
+            copy_into = out / "chapters" / extra.name
+            (shutil.copytree if extra.is_dir() else shutil.copy2)(extra, copy_into)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    shutil.copytree(ROOT / "gdcore", out / "gdcore", ignore=ignore)
+    (out / "tools").mkdir()
+    shutil.copy2(ROOT / "tools" / "grade.py", out / "tools" / "grade.py")
+    (out / "pyproject.toml").write_text(student_pyproject(ROOT / "pyproject.toml"), encoding="utf-8")
+    (out / "requirements.txt").write_text(
+        student_requirements((ROOT / "requirements.txt").read_text(encoding="utf-8")), encoding="utf-8")
+    (out / ".github" / "workflows").mkdir(parents=True)
+    (out / ".github" / "workflows" / "grade.yml").write_text(WORKFLOW, encoding="utf-8")
+    (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    names = ", ".join(f"`{p.name}`" for p in notebooks) or "none yet"
+    (out / "README.md").write_text(README.format(chapters=names, timeout=timeout or DEFAULT_TIMEOUT),
+                                   encoding="utf-8")
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chapters", type=Path, default=ROOT / "chapters", help="the book's notebooks")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "student", help="where to write the edition")
+    args = parser.parse_args(argv)
+    try:
+        summary = write_edition(args.chapters, args.out)
+    except AuthoringError as error:
+        print(f"student edition not written: {error}", file=sys.stderr)
+        return 1
+    for line in summary:
+        print(line)
+    print(f"The student edition is in {args.out}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
