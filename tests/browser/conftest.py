@@ -1,0 +1,138 @@
+"""Shared set-up for the browser tests: a Chromium, the built site, the chapters.
+
+The tests drive the system's Chromium (or Chrome) through Playwright; they
+never download a browser. Without one they are skipped with a message that
+says so, except under CI (``CI=true``), where a missing browser is a failure.
+Set ``BOOK_CHROMIUM=/path/to/chrome`` to choose the browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from .book import ROOT
+
+SITE = ROOT / "build" / "html"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+BROWSER_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"]
+# Headless and quiet: no GPU, no first-run pages, no background calls home.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# The files the site is built from: when one is newer than build/html, rebuild.
+SITE_SOURCES = ["_config.yml", "_toc.yml", "*.md", "*.bib", "chapters/**/*.ipynb", "chapters/**/*.md",
+                "_static/**/*", "_ext/**/*.py", "_vendor/**/*"]
+
+
+# --- the browser ---------------------------------------------------------------------
+
+def find_chromium() -> str | None:
+    chosen = os.environ.get("BOOK_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).exists() else None
+    for name in BROWSER_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _no_browser(reason: str):
+    message = (f"browser tests not run: {reason}. Install Chromium (Debian/Ubuntu: "
+               f"`apt-get install chromium`) or set BOOK_CHROMIUM=/path/to/chrome.")
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " CI=true requires them.", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _no_browser("the Python package `playwright` is not installed (it is in requirements.txt)")
+    path = find_chromium()
+    if path is None:
+        _no_browser(f"no Chromium or Chrome found (looked for {', '.join(BROWSER_NAMES)} on PATH)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        # Playwright gives each launch a fresh temporary profile (user-data-dir).
+        chrome = pw.chromium.launch(executable_path=chromium_path, headless=True, args=LAUNCH_ARGS)
+        yield chrome
+        chrome.close()
+
+
+# --- the site, served on localhost ------------------------------------------------------
+
+def _newest_source_mtime() -> float:
+    newest = 0.0
+    for pattern in SITE_SOURCES:
+        for path in ROOT.glob(pattern):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def _site_is_fresh() -> bool:
+    marker = SITE / "index.html"
+    return marker.exists() and marker.stat().st_mtime >= _newest_source_mtime()
+
+
+@pytest.fixture(scope="session")
+def built_site(chromium_path) -> Path:
+    """build/html, rebuilt with `make site` when a source is newer than it."""
+    if not _site_is_fresh():
+        make = shutil.which("make")
+        if make is None:
+            pytest.fail("build/html is missing or stale and `make` was not found to run `make site`",
+                        pytrace=False)
+        done = subprocess.run([make, "--no-print-directory", "site"], cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = "\n".join((done.stdout + done.stderr).splitlines()[-40:])
+            pytest.fail(f"`make site` failed, so the site cannot be tested:\n{tail}", pytrace=False)
+    return SITE
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    """The built site on an HTTP server on 127.0.0.1 (a free port), for this session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    if SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
+    SCREENSHOTS.mkdir(parents=True)
+    return SCREENSHOTS
