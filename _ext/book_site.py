@@ -8,19 +8,9 @@ registered copy again with file name ``""``, so the two never compare equal.
 A ``const`` declared twice is a SyntaxError in the browser console of every
 page. This extension removes such duplicates from each page's script list.
 Jupyter Book 1 pins Sphinx below 8, so the fix lives here.
-
-It also drops nbgrader's ``### BEGIN SOLUTION`` / ``### END SOLUTION`` lines
-from the code cells shown on the website (AUTHORING.md: the site shows a
-solution collapsed and never shows the markers); the notebooks keep them.
 """
 
 from __future__ import annotations
-
-import re
-
-from docutils import nodes
-
-SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
 
 
 def _script_key(script) -> tuple:
@@ -44,20 +34,7 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
     scripts[:] = unique
 
 
-def hide_solution_markers(app, doctree) -> None:
-    for cell in doctree.findall(nodes.container):
-        if cell.get("nb_element") != "cell_code_source":
-            continue
-        for block in cell.findall(nodes.literal_block):
-            text = block.astext()
-            if SOLUTION_MARKER.search(text):
-                shown = SOLUTION_MARKER.sub("", text)
-                block[:] = [nodes.Text(shown)]
-                block.rawsource = shown
-
-
 def setup(app):
-    app.connect("doctree-read", hide_solution_markers)
     # After every other handler has added its page scripts.
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
