@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.path import Path
 
 from .topo import topological_order
 
@@ -143,24 +144,45 @@ class GraphDrawing:
             self.boxes[node] = box
             self.texts[node] = ax.text(x, y, "", ha="center", va="center", fontsize=fontsize,
                                        family="monospace", zorder=3)
+        ys = [p[1] for p in self.pos.values()]
+        low, high = min(ys) - BOX_H / 2, max(ys) + BOX_H / 2  # the boxes' vertical extent
         for node in self.order:
             seen = {}
             for parent in node.parents:
                 k = seen[parent] = seen.get(parent, -1) + 1  # x * x: two arrows, bent apart
-                (x0, y0), (x1, y1) = self.pos[parent], self.pos[node]
-                span = round((x1 - x0) / COL_GAP)  # edges that skip layers bow around the boxes
-                rad = 0.25 * k + (0.3 / span if span > 1 else 0.0)
-                arrow = FancyArrowPatch((x0 + BOX_W / 2, y0), (x1 - BOX_W / 2, y1),
-                                        connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
-                                        mutation_scale=12, color="#555555", lw=1.2, zorder=1)
+                start, end = self._edge_ends(parent, node)
+                lane = self._detour(start, end)
+                if lane is None:
+                    arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={0.25 * k}",
+                                            arrowstyle="-|>", mutation_scale=12, color="#555555",
+                                            lw=1.2, zorder=1)
+                else:  # a long edge that would cross a box: around, along a free lane
+                    low, high = min(low, lane), max(high, lane)
+                    path = Path([start, (start[0] + 0.35, lane), (end[0] - 0.35, lane), end])
+                    arrow = FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=12,
+                                            color="#555555", lw=1.2, zorder=1)
                 ax.add_patch(arrow)
                 self.arrows[(parent, node, k)] = arrow
         xs = [p[0] for p in self.pos.values()]
-        ys = [p[1] for p in self.pos.values()]
         ax.set_xlim(min(xs) - BOX_W / 2 - 0.2, max(xs) + BOX_W / 2 + 0.2)
-        ax.set_ylim(min(ys) - BOX_H / 2 - 0.5, max(ys) + BOX_H / 2 + 0.2)
+        ax.set_ylim(low - 0.2, high + 0.2)
         ax.set_aspect("equal")
         ax.axis("off")
+
+    def _edge_ends(self, parent, node):
+        (x0, y0), (x1, y1) = self.pos[parent], self.pos[node]
+        return (x0 + BOX_W / 2, y0), (x1 - BOX_W / 2, y1)
+
+    def _detour(self, start, end):
+        """None if the straight edge misses every box, else the height of a lane that does."""
+        (x0, y0), (x1, y1) = start, end
+        between = [(x, y) for x, y in self.pos.values() if x0 < x < x1]
+        if all(abs(y0 + (y1 - y0) * (x - x0) / (x1 - x0) - y) > BOX_H / 2 + 0.1 for x, y in between):
+            return None
+        ys = [y for _, y in between]
+        if y0 >= np.mean([y for _, y in self.pos.values()]):
+            return max(ys) + BOX_H / 2 + 0.3
+        return min(ys) - BOX_H / 2 - 0.3
 
     @property
     def size(self) -> tuple[float, float]:

@@ -89,7 +89,7 @@ def graph_stepper_snapshot(expression: str = "tanh(x*y + x)", x: float = 1.0, y:
     output = build(expression, x, y)
     trail = trace(output)
     nrows = -(-len(steps) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 2.9 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 2.5 * nrows), squeeze=False)
     for ax in axes.flat[len(steps):]:
         ax.set_visible(False)
     for ax, k in zip(axes.flat, steps):
