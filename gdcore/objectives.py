@@ -293,7 +293,7 @@ class Rosenbrock(Objective):
     r"""Rosenbrock's banana valley :math:`f(x, y) = (a - x)^2 + b\,(y - x^2)^2`.
 
     The minimum :math:`(a, a^2)` lies in a long, curved, flat-bottomed valley:
-    easy to find, slow to follow {cite}`rosenbrock1960automatic`.
+    easy to find, slow to follow (Rosenbrock, 1960).
     """
 
     def __init__(self, a: float = 1.0, b: float = 100.0):

@@ -101,7 +101,7 @@ def contour_levels(Z, n: int = 20, *, spacing: str = "log"):
     return low + np.geomspace(span * 1e-3, span, n)
 
 
-def contour(ax, objective, *, num: int = 200, levels=20, spacing: str = "log", filled: bool = True,
+def contour(ax, objective, *, num: int = 200, levels=12, spacing: str = "log", filled: bool = True,
             xlim=None, ylim=None, mark_minima: bool = True, cmap: str = "viridis",
             xlabel: str | None = None, ylabel: str | None = None, title: str | None = None):
     """Contour plot of a 2-D ``objective`` over its window, with its minima marked as stars.
@@ -154,7 +154,7 @@ def plot_path(ax, xs, *, label: str | None = None, color: str | None = None, mar
     return line
 
 
-def surface(ax, objective, *, num: int = 60, path=None, cmap: str = "viridis", log: bool = False,
+def surface(ax, objective, *, num: int = 40, path=None, cmap: str = "viridis", log: bool = False,
             xlim=None, ylim=None, title: str | None = None, zlabel: str = "loss"):
     """A 3-D surface of a 2-D ``objective`` (``ax`` from ``projection="3d"``), optionally with a path.
 
