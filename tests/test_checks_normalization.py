@@ -93,7 +93,7 @@ def test_leak_free_right_answer_passes_and_mentions_out_of_range():
 
 def test_the_leaky_pipeline_fails_by_the_perturbation_test():
     r = checks.check_leak_free(_prepare_leaky)
-    assert not r.passed and "when only the test set changed" in r.message
+    assert not r.passed and "When only the test set changed" in r.message
 
 
 def test_leak_free_typical_mistakes():

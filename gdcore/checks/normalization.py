@@ -49,11 +49,11 @@ def check_standardize(standardize):
     scaler = StandardScaler().fit(X_train)
     expected = scaler.transform(X_train), scaler.transform(X_test)
     if _close(Z_train, expected[0]) and _close(Z_test, expected[1]):
-        return passed("both splits are scaled with the training mean and standard deviation; the "
+        return passed("Both splits are scaled with the training mean and standard deviation; the "
                       "constant feature became 0, and the test set's means are not exactly 0 "
                       f"(e.g. {fmt(Z_test[:, 0].mean(), 3)}), as they should not be.")
     if not (np.all(np.isfinite(Z_train)) and np.all(np.isfinite(Z_test))):
-        return failed("the result contains NaN or inf: the last feature is constant (standard "
+        return failed("The result contains NaN or inf: the last feature is constant (standard "
                       "deviation 0). Divide it by 1 instead, as StandardScaler does: "
                       "std = np.where(std == 0, 1, std).")
     own = StandardScaler().fit(X_test).transform(X_test)
@@ -64,19 +64,19 @@ def check_standardize(standardize):
         hint = ("Z_train is right, but the test set was standardized with its own mean and standard "
                 "deviation. Use the training statistics for every split.")
     elif _close(Z_test, together.transform(X_test)):
-        hint = ("these are z-scores of the statistics of all the data together: the test set leaked "
+        hint = ("These are z-scores of the statistics of all the data together: the test set leaked "
                 "into the mean and standard deviation. Compute them from X_train only.")
     elif _close(Z_train, ddof1):
-        hint = ("that is the sample standard deviation (ddof=1); StandardScaler, like numpy's "
+        hint = ("That is the sample standard deviation (ddof=1); StandardScaler, like numpy's "
                 "default X.std(axis=0), uses the population one (ddof=0).")
     elif _close(Z_train, X_train - X_train.mean(axis=0)):
-        hint = "the features were centred but not divided by their standard deviation."
+        hint = "The features were centred but not divided by their standard deviation."
     elif _close(Z_train, X_train / np.where(X_train.std(axis=0) == 0, 1, X_train.std(axis=0))):
-        hint = "the features were divided by their standard deviation but not centred (subtract the mean first)."
+        hint = "The features were divided by their standard deviation but not centred (subtract the mean first)."
     elif _close(Z_train, (X_train - X_train.mean()) / X_train.std()):
-        hint = "compute one mean and one standard deviation per feature (per column): use axis=0."
+        hint = "Compute one mean and one standard deviation per feature (per column): use axis=0."
     else:
-        hint = "compute mu = X_train.mean(axis=0) and sigma = X_train.std(axis=0), then (X - mu) / sigma."
+        hint = "Compute mu = X_train.mean(axis=0) and sigma = X_train.std(axis=0), then (X - mu) / sigma."
     wrong = expected[0] if not _close(Z_train, expected[0]) else expected[1]
     got, name = (Z_train, "Z_train") if wrong is expected[0] else (Z_test, "Z_test")
     return failed(f"{name}[0] is {np.round(got[0], 4).tolist()}, expected "
@@ -96,22 +96,22 @@ def check_leak_free(prepare):
     Z_train_other, _ = _pair(prepare(X_train, X_other), "prepare", (X_train.shape, X_other.shape))
     if not np.allclose(Z_train_other, Z_train, rtol=0, atol=1e-12):
         moved = float(np.max(np.abs(Z_train_other - Z_train)))
-        return failed(f"when only the test set changed, the scaled training set changed too (by up "
+        return failed(f"When only the test set changed, the scaled training set changed too (by up "
                       f"to {fmt(moved, 3)}): test data still leak into the scaler. Fit it on X_train alone, "
                       "then transform both splits with it.")
     if _close(Z_train, expected[0]) and _close(Z_test, expected[1]):
         inside = bool(np.all((Z_test >= -1) & (Z_test <= 1)))
         note = ("" if inside else f" Some test values fall outside [-1, 1] (down to {fmt(Z_test.min(), 3)}, "
                 f"up to {fmt(Z_test.max(), 3)}): new data can, and the scaler must not hide it.")
-        return passed("the scaler is fitted on the training set only, and changing the test set no "
+        return passed("The scaler is fitted on the training set only, and changing the test set no "
                       "longer changes anything the model trains on." + note)
     if _close(Z_train, expected[0]) and _close(Z_test, MinMaxScaler((-1, 1)).fit_transform(X_test)):
-        hint = ("a second scaler was fitted on the test set. Transform the test set with the scaler "
+        hint = ("A second scaler was fitted on the test set. Transform the test set with the scaler "
                 "fitted on X_train (transform, not fit_transform).")
     elif _close(Z_train, MinMaxScaler().fit(X_train).transform(X_train)):
-        hint = "that is the range [0, 1]; keep the pipeline's feature_range=(-1, 1)."
+        hint = "That is the range [0, 1]; keep the pipeline's feature_range=(-1, 1)."
     else:
-        hint = "fit MinMaxScaler(feature_range=(-1, 1)) on X_train, then transform X_train and X_test with it."
+        hint = "Fit MinMaxScaler(feature_range=(-1, 1)) on X_train, then transform X_train and X_test with it."
     return failed(f"Z_train[0] is {np.round(Z_train[0], 4).tolist()}, expected "
                   f"{np.round(expected[0][0], 4).tolist()}. {hint}")
 
@@ -125,7 +125,7 @@ def check_thickness_unit(factor):
     best = scaling_problem("standard")
     kappa, steps = bowl.condition_number, steps_to_tolerance(bowl)
     best_steps = steps_to_tolerance(best)
-    verdict = (f"thickness × {fmt(factor, 3)} gives condition number {fmt(kappa, 3)} and "
+    verdict = (f"Thickness × {fmt(factor, 3)} gives condition number {fmt(kappa, 3)} and "
                f"{steps:,} steps")
     if kappa <= 2 * best.condition_number:
         return passed(f"{verdict}, close to the best possible ({fmt(best.condition_number, 3)}, "
