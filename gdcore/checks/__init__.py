@@ -10,3 +10,4 @@ from .gradients import *  # noqa: F401,F403
 from .descent import *  # noqa: F401,F403
 from .autodiff import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403

@@ -1,0 +1,156 @@
+"""Checks for chapter 5, momentum, adaptive learning rates and learning-rate decay."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import optimizers
+from ._core import exercise, failed, fmt, passed
+
+__all__ = ["check_momentum_step", "check_bias_correction", "check_race_momentum", "RACE_LR"]
+
+
+def _pair(result, what: str):
+    try:
+        a, b = result
+    except (TypeError, ValueError):
+        raise TypeError(f"it should return a pair {what}; got {result!r}") from None
+    return np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+
+
+@exercise("5.1", "the momentum update")
+def check_momentum_step(momentum_step):
+    """``momentum_step(params, grad, velocity, lr, momentum)`` should return ``(new_params, new_velocity)``
+    with ``velocity = momentum * velocity + grad`` and ``new_params = params - lr * velocity``."""
+    rng = np.random.default_rng(5)
+    lr, mu = 0.1, 0.9
+    params, velocity = rng.normal(size=3), np.zeros(3)
+    reference = optimizers.SGD(lr=lr, momentum=mu)
+    expected = params.copy()
+    grads = rng.normal(size=(5, 3))
+    for t, grad in enumerate(grads, start=1):
+        old_params, old_grad = params, grad.copy()
+        params_copy = params.copy()
+        params, velocity = _pair(momentum_step(params, grad, velocity, lr, mu), "(new_params, new_velocity)")
+        expected = reference.step(expected, old_grad)
+        if not np.array_equal(old_grad, grad) or not np.array_equal(params_copy, old_params):
+            return failed("momentum_step changed its `params` or `grad` argument in place; return new arrays "
+                          "instead (params - lr * velocity), as every gdcore optimizer does.")
+        if params.shape != (3,):
+            return failed(f"new_params should have the shape of params, (3,); got {params.shape}.")
+        if not np.allclose(params, expected, rtol=1e-12, atol=1e-12):
+            return failed(f"After step {t} the parameters are {np.round(params, 4)}, expected "
+                          f"{np.round(expected, 4)}. {_momentum_hint(momentum_step, lr, mu)}")
+    return passed(f"Five steps with lr = {lr} and momentum = {mu} match optimizers.SGD(lr={lr}, momentum={mu}) "
+                  "exactly: the velocity remembers past gradients, and a steady gradient g builds up to "
+                  f"a step of lr·g/(1 − momentum) = {fmt(1 / (1 - mu), 3)}·lr·g.")
+
+
+def _momentum_hint(momentum_step, lr, mu) -> str:
+    """Diagnose a wrong momentum update from its first two steps with a constant gradient."""
+    p0, g, v0 = np.zeros(1), np.ones(1), np.zeros(1)
+    try:
+        p1, v1 = _pair(momentum_step(p0, g, v0, lr, mu), "")
+        p2, _ = _pair(momentum_step(p1, g, v1, lr, mu), "")
+    except Exception:  # the main check reports the error itself
+        return "Update the velocity first, velocity = momentum * velocity + grad, then params - lr * velocity."
+    first, second = float(p0[0] - p1[0]), float(p1[0] - p2[0])
+    if np.isclose(first, lr) and np.isclose(second, lr):
+        return "Every step is lr·grad: that is plain gradient descent. Did you update the velocity and use it?"
+    if np.isclose(first, -lr) or np.isclose(second, -(1 + mu) * lr):
+        return "The parameters move uphill: subtract lr * velocity from params."
+    if np.isclose(first, (1 - mu) * lr):
+        return ("The first step is (1 − momentum)·lr·grad: that is an exponential average. PyTorch's momentum "
+                "adds the full gradient, velocity = momentum * velocity + grad.")
+    if np.isclose(first, lr) and np.isclose(second, mu * lr):
+        return "The second step forgot the new gradient: velocity = momentum * velocity + grad."
+    if np.isclose(first, (1 + mu) * lr):
+        return "That looks like Nesterov's look-ahead (grad + momentum * velocity); use the velocity itself."
+    return ("With a steady gradient 1 the steps should be lr·1, lr·(1 + momentum), ...; yours were "
+            f"{fmt(first)}, {fmt(second)}.")
+
+
+@exercise("5.2", "Adam's bias correction")
+def check_bias_correction(bias_correction):
+    """``bias_correction(m, v, beta1, beta2, t)`` should return ``(m / (1 - beta1**t), v / (1 - beta2**t))``."""
+    beta1, beta2 = 0.9, 0.999
+    cases = [(2, 0.57, 0.01899), (1, 0.3, 0.009), (10, 1.2, 0.5), (1000, 0.8, 0.64)]
+    for t, m, v in cases:
+        m_hat, v_hat = _pair(bias_correction(m, v, beta1, beta2, t), "(m_hat, v_hat)")
+        expected = (m / (1 - beta1**t), v / (1 - beta2**t))
+        if np.allclose([m_hat, v_hat], expected, rtol=1e-10, atol=0):
+            continue
+        wrong = {
+            "no correction at all": (m, v),
+            "the exponent t − 1 (t counts from 1 here: the first step has t = 1)":
+                (m / (1 - beta1 ** (t - 1)) if t > 1 else np.inf, v / (1 - beta2 ** (t - 1)) if t > 1 else np.inf),
+            "division by β^t instead of 1 − β^t": (m / beta1**t, v / beta2**t),
+            "multiplication by 1 − β^t instead of division": (m * (1 - beta1**t), v * (1 - beta2**t)),
+            "β₁ and β₂ swapped": (m / (1 - beta2**t), v / (1 - beta1**t)),
+        }
+        hint = next((f"That matches {name}." for name, value in wrong.items()
+                     if np.allclose([m_hat, v_hat], value, rtol=1e-10, atol=0)),
+                    "Divide m by 1 − β₁^t and v by 1 − β₂^t.")
+        return failed(f"bias_correction(m={m}, v={v}, t={t}) returned ({fmt(m_hat)}, {fmt(v_hat)}), expected "
+                      f"({fmt(expected[0])}, {fmt(expected[1])}). {hint}")
+    return passed("m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ) at t = 2, 1, 10 and 1000. At t = 1 this undoes the "
+                  "factors 0.1 and 0.001 with which the zero-initialized averages start; by t = 1000 the "
+                  f"correction of m is gone and that of v is still a factor {fmt(1 / (1 - beta2**1000), 3)}.")
+
+
+#: The learning rate of exercise 5.3: plain gradient descent's best, 2/(L + μ), on the race's bowl.
+RACE_LR = 0.0392
+RACE_STEPS = 1000
+MOMENTA = np.round(np.arange(0.0, 1.0, 0.01), 2)
+
+
+def momentum_race_steps(momenta=MOMENTA, lr: float = RACE_LR) -> np.ndarray:
+    """Steps to tolerance on the race's bowl for many momenta at once (``-1``: not reached).
+
+    The same heavy-ball recursion as ``optimizers.SGD`` (``b = μ b + g``,
+    ``θ = θ − α b``), run for all momenta side by side, and the same rule as
+    ``widgets.race.steps_to_tolerance``: the first step after which the loss
+    stays within the course's tolerance (1e-8) of the minimum.
+    """
+    from ..widgets.race import LANDSCAPES, landscape_objective
+
+    bowl = landscape_objective("ill-conditioned bowl")
+    course = LANDSCAPES["ill-conditioned bowl"]
+    mu = np.asarray(momenta, dtype=float)[:, None]
+    x = np.tile(np.asarray(course.start, dtype=float), (len(mu), 1))
+    velocity = np.zeros_like(x)
+    above_last = np.full(len(mu), -1)
+    for k in range(RACE_STEPS + 1):
+        loss = bowl(x) - bowl.min_value
+        above_last[~(loss <= course.tol)] = k
+        if k == RACE_STEPS:
+            break
+        grad = bowl.grad(x)
+        velocity = grad if k == 0 else mu * velocity + grad
+        x = x - lr * velocity
+    return np.where(above_last == RACE_STEPS, -1, above_last + 1)
+
+
+@exercise("5.3", "the fastest momentum (widget)")
+def check_race_momentum(momentum):
+    """``momentum`` should reach the bowl's minimum (lr = 0.0392) within 10% of the fewest steps."""
+    if isinstance(momentum, bool) or not np.isscalar(momentum) or not np.isfinite(momentum):
+        return failed(f"momentum should be a number between 0 and 1 read off the explorer, like 0.5; "
+                      f"got {momentum!r}.")
+    if not 0 <= momentum < 1:
+        return failed(f"momentum must lie in [0, 1); got {fmt(momentum)}. At 1 the ball never slows down.")
+    steps = momentum_race_steps()
+    best = int(np.min(steps[steps > 0]))
+    best_mu = float(MOMENTA[np.argmin(np.where(steps > 0, steps, np.iinfo(int).max))])
+    yours = int(momentum_race_steps([momentum])[0])
+    if yours < 0:
+        return failed(f"With momentum {fmt(momentum, 3)} the ball is still rolling after {RACE_STEPS} steps: too "
+                      "little friction. Lower the momentum.")
+    if yours <= 1.1 * best:
+        return passed(f"Momentum {fmt(momentum, 3)} reaches the tolerance in {yours} steps; the fastest on a grid "
+                      f"of 0.01 takes {best} (at {best_mu:.2f}), plain gradient descent {int(steps[0])}.")
+    direction = "Raise" if momentum < best_mu else "Lower"
+    why = ("the slow direction still creeps" if momentum < best_mu
+           else "the ball overshoots and oscillates across the valley")
+    return failed(f"Momentum {fmt(momentum, 3)} takes {yours} steps, but {best} are possible: {why}. "
+                  f"{direction} the momentum and watch the step count in the verdict.")
