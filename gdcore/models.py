@@ -281,7 +281,7 @@ def _tanh_sigmoid(z):
 
 #: Hidden-layer activations: name -> (f(z), f'(z) computed from z and a = f(z)).
 ACTIVATIONS = {
-    "relu": (_relu, lambda z, a: (z > 0).astype(float)),
+    "relu": (_relu, lambda z, a: z > 0),  # a boolean mask multiplies like 0.0 / 1.0
     "leaky_relu": (_leaky_relu, lambda z, a: np.where(z > 0, 1.0, 0.01)),
     "tanh": (np.tanh, lambda z, a: 1.0 - a * a),
     "sigmoid": (_tanh_sigmoid, lambda z, a: a * (1.0 - a)),
@@ -469,6 +469,7 @@ class MLP(Model):
         """The loss and :math:`\\Delta_L = \\partial L / \\partial Z_L` from the outputs."""
         n = len(Z_out)
         if self.task == "classification":
+            y = y.astype(np.intp, copy=False)  # labels may arrive as floats (data.batches)
             shifted = Z_out - Z_out.max(axis=1, keepdims=True)
             log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
             rows = np.arange(n)
@@ -543,6 +544,10 @@ class MLP(Model):
 
     def _grad(self, params, X, y):
         return self._backprop(params, X, y)[1]
+
+    def _loss_and_grad(self, params, X, y):
+        loss, grad, *_ = self._backprop(params, X, y)
+        return loss, grad
 
     def _predict(self, params, X):
         Z_out = self._forward(params, X)[0][-1]

@@ -8,6 +8,7 @@ from ._core import EXERCISES, RESULTS, CheckResult, exercises_of_chapter, result
 from .calculus import *  # noqa: F401,F403
 from .gradients import *  # noqa: F401,F403
 from .descent import *  # noqa: F401,F403
+from .initialization import *  # noqa: F401,F403
 from .autodiff import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .optimizers import *  # noqa: F401,F403

@@ -3,6 +3,7 @@
 from .secant import SecantExplorer, secant_snapshot  # noqa: F401
 from .gradient_explorer import GradientExplorer, gradient_snapshot  # noqa: F401
 from .lr_explorer import LearningRateExplorer, lr_snapshot  # noqa: F401
+from .activations import ActivationExplorer, activation_snapshot, stack_statistics  # noqa: F401
 from .graph_stepper import GraphStepper, graph_stepper_snapshot  # noqa: F401
 from .scaling import ScalingExplorer, scaling_snapshot  # noqa: F401
 from .race import RaceExplorer, momentum_snapshot, race_snapshot  # noqa: F401

@@ -1,0 +1,52 @@
+"""Chapter 6: the MLP on the digits, and the activation explorer.
+
+* one epoch of the digits MLP (64-32-10, ReLU, batch 32, Adam) through
+  ``descent.fit``: target under 50 ms;
+* one mini-batch gradient (forward and backward pass) of that MLP;
+* ``ActivationExplorer.update`` (chapter 6's widget): target 50 ms median,
+  for a setting seen before (cached) and for a new one (a fresh network).
+"""
+
+import itertools
+
+from timing import median_ms
+
+from gdcore import data, descent, optimizers, widgets
+from gdcore.models import MLP
+from gdcore.preprocessing import StandardScaler
+
+
+def main() -> None:
+    digits = data.load_digits()
+    X_train, _, y_train, _ = data.train_test_split(digits.X, digits.y, 0.25, seed=0)
+    X_train = StandardScaler().fit_transform(X_train)
+    model = MLP([64, 32, 10], init="kaiming_uniform")
+    seeds = itertools.count()
+
+    def one_epoch():
+        descent.fit(model, X_train, y_train, optimizers.Adam(lr=1e-3), epochs=1, batch_size=32,
+                    seed=next(seeds))
+
+    ms = median_ms(one_epoch, repeat=20)
+    print(f"MLP 64-32-10, one epoch ({len(X_train)} samples, batch 32, Adam): {ms:6.1f} ms median (target < 50)")
+    params = model.init_params(0)
+    X_batch, y_batch = X_train[:32], y_train[:32]
+    ms = median_ms(lambda: model._loss_and_grad(params, X_batch, y_batch), repeat=200) * 1000
+    print(f"MLP 64-32-10, loss and gradient of one batch of 32:       {ms:6.1f} µs median")
+
+    explorer = widgets.ActivationExplorer(depth=10, width=128, activation="relu", scheme="kaiming_normal")
+    schemes = itertools.cycle(["N(0, 1)", "xavier_normal", "kaiming_normal"])
+    ms = median_ms(lambda: explorer.update(scheme=next(schemes)))
+    print(f"ActivationExplorer.update, settings seen before:           {ms:6.1f} ms median (target < 50)")
+    depths = itertools.cycle(range(2, 21))
+    widths = itertools.cycle([16, 32, 64, 128, 256])
+    activations_module = widgets.activations
+    activations_module._backprop.cache_clear()
+    ms = median_ms(lambda: (activations_module._backprop.cache_clear(), explorer.update(depth=next(depths),
+                                                                                          width=next(widths))),
+                   repeat=20)
+    print(f"ActivationExplorer.update, a new network (depth 2..20):    {ms:6.1f} ms median (target < 50)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Checks for chapter 6, weight initialization and randomness."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from ._core import exercise, failed, fmt, passed
+
+__all__ = ["check_xavier_bound", "check_relu_variance_factor", "check_relu_stack_alive"]
+
+_LAYERS = [(64, 32), (784, 256), (10, 10), (3, 1000)]
+
+
+def _number(value, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{what} should return a number, but returned {value!r}")
+    return float(value)
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300)
+
+
+@exercise("6.1", "the Xavier bound")
+def check_xavier_bound(xavier_bound):
+    """``xavier_bound(fan_in, fan_out)`` should be sqrt(6 / (fan_in + fan_out))."""
+    got = [_number(xavier_bound(a, b), "xavier_bound") for a, b in _LAYERS]
+    expected = [math.sqrt(6 / (a + b)) for a, b in _LAYERS]
+    if all(_close(g, e) for g, e in zip(got, expected)):
+        return passed(f"xavier_bound(64, 32) = {fmt(got[0])}: U(-B, B) then has variance "
+                      "B²/3 = 2/(fan_in + fan_out), the Glorot compromise between the forward and backward pass.")
+    mistakes = [
+        (lambda a, b: math.sqrt(2 / (a + b)),
+         "That is the Xavier standard deviation. U(-B, B) has variance B²/3, so the bound is √3 times it."),
+        (lambda a, b: math.sqrt(6 / (a * b)), "Add the fans, don't multiply them: sqrt(6 / (fan_in + fan_out))."),
+        (lambda a, b: math.sqrt(6) / (a + b), "Take the square root of the whole fraction 6 / (fan_in + fan_out)."),
+        (lambda a, b: math.sqrt(6 / a), "That is Kaiming's bound for ReLU (fan_in only, gain √2); "
+                                        "Xavier averages both fans: sqrt(6 / (fan_in + fan_out))."),
+        (lambda a, b: math.sqrt(3 / a), "That keeps only the forward pass (fan_in); Xavier uses fan_in + fan_out."),
+        (lambda a, b: 6 / (a + b), "That is B², not B: take the square root."),
+    ]
+    hint = "B = sqrt(6 / (fan_in + fan_out))."
+    for formula, message in mistakes:
+        if all(_close(g, formula(a, b)) for g, (a, b) in zip(got, _LAYERS)):
+            hint = message
+            break
+    for g, e, (a, b) in zip(got, expected, _LAYERS):
+        if not _close(g, e):
+            return failed(f"xavier_bound({a}, {b}) returned {fmt(g)}, expected {fmt(e)}. {hint}")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+_CASES = [(128, 1.0, 1), (128, math.sqrt(0.1), 10), (100, 0.1, 3), (64, math.sqrt(2 / 64), 20)]
+
+
+@exercise("6.2", "the ReLU variance factor")
+def check_relu_variance_factor(variance_factor):
+    """``variance_factor(width, std, depth)`` should be (width * std**2 / 2) ** depth."""
+    got = [_number(variance_factor(n, s, d), "variance_factor") for n, s, d in _CASES]
+    expected = [(n * s**2 / 2) ** d for n, s, d in _CASES]
+    if all(_close(g, e) for g, e in zip(got, expected)):
+        return passed(f"variance_factor(128, √0.1, 10) = {fmt(got[1])}: each ReLU layer multiplies the "
+                      "variance by n·σ²/2, and with σ² = 2/n (He) that factor is exactly 1.")
+    mistakes = [
+        (lambda n, s, d: (n * s**2) ** d, "ReLU zeroes half of a symmetric input, so E[a²] = Var(z)/2: "
+                                          "divide n·σ² by 2."),
+        (lambda n, s, d: (n * s / 2) ** d, "The variance of a weight is std², not std."),
+        (lambda n, s, d: n * s**2 / 2, "That is the factor for one layer: raise it to the power depth."),
+        (lambda n, s, d: (n * s**2 / 2) * d, "Layers multiply the variance in turn: (n·σ²/2) ** depth, not times depth."),
+        (lambda n, s, d: math.sqrt((n * s**2 / 2) ** d), "That is the factor for the standard deviation; "
+                                                           "the exercise asks for the variance."),
+    ]
+    hint = "Each layer multiplies the variance by width · std² / 2."
+    for formula, message in mistakes:
+        if all(_close(g, formula(*case)) for g, case in zip(got, _CASES)):
+            hint = message
+            break
+    for g, e, (n, s, d) in zip(got, expected, _CASES):
+        if not _close(g, e):
+            return failed(f"variance_factor({n}, {fmt(s)}, {d}) returned {fmt(g)}, expected {fmt(e)}. {hint}")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _relu_verdicts() -> dict[str, str]:
+    """The explorer's verdict for each scheme on 10 ReLU layers of width 128."""
+    from ..widgets.activations import SCHEMES, stack_statistics, verdict
+
+    return {name: verdict(stack_statistics(10, 128, "relu", name), "relu")[0] for name in SCHEMES}
+
+
+@exercise("6.3", "keep a ReLU stack alive")
+def check_relu_stack_alive(alive):
+    """``alive``: every scheme (dropdown names) whose verdict is "flat" for 10 ReLU layers of width 128."""
+    verdicts = _relu_verdicts()
+    right = {name for name, word in verdicts.items() if word == "flat"}
+    names = [alive] if isinstance(alive, str) else alive
+    try:
+        names = set(names)
+    except TypeError:
+        return failed(f"alive should be a list of scheme names like ['xavier_uniform']; got {alive!r}.")
+    unknown = sorted(str(n) for n in names if n not in verdicts)
+    if unknown:
+        return failed(f"{', '.join(map(repr, unknown))} is not one of the explorer's schemes: "
+                      f"{', '.join(map(repr, verdicts))}.")
+    wrong = sorted(names - right)
+    if wrong:
+        described = "; ".join(f"{name} is {verdicts[name]}" for name in wrong)
+        return failed(f"Not every scheme you chose keeps 10 ReLU layers of width 128 alive: {described} "
+                      "(set them in the explorer and watch the std against depth).")
+    missing = sorted(right - names)
+    if not names:
+        return failed("alive is empty, but some schemes keep the stack's activations flat; try each one.")
+    if missing:
+        return failed(f"{', '.join(sorted(names))} is right, but not the only one: one more scheme keeps the "
+                      "std flat. Try every entry of the dropdown.")
+    return passed(f"{' and '.join(sorted(right))}: weights of variance 2/fan_in make each ReLU layer "
+                  "multiply the variance by n·(2/n)/2 = 1, so the signal neither vanishes nor explodes.")

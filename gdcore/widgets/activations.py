@@ -1,0 +1,232 @@
+"""Chapter 6's explorer: what an initialization does to a deep stack of layers.
+
+A multi-layer perceptron with ``depth`` hidden layers of ``width`` units
+(:class:`gdcore.models.MLP`, 64 inputs, 10 outputs) is initialized with one
+scheme and fed a batch of standardized handwritten digits. Left panel: the
+histogram of every hidden layer's activations (darker is deeper). Right
+panel: the standard deviation of the activations, and of the back-propagated
+gradients :math:`\\partial L / \\partial z`, against depth, on a log scale.
+A flat line there is what a good initialization looks like.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+
+from .. import initializers
+from ..data import load_digits
+from ..models import MLP
+from ..plotting import PALETTE
+from ..preprocessing import StandardScaler
+from ._live import Explorer, new_figure
+
+__all__ = ["SCHEMES", "deep_stack", "stack_statistics", "verdict", "ActivationExplorer",
+           "activation_snapshot"]
+
+#: The initializations the explorer offers, with PyTorch's defaults
+#: (Xavier gain 1; Kaiming for ReLU: fan_in, gain sqrt 2). N(0, s) means variance s.
+SCHEMES = {
+    "N(0, 1)": functools.partial(initializers.normal, std=1.0),
+    "N(0, 0.1)": functools.partial(initializers.normal, std=float(np.sqrt(0.1))),
+    "N(0, 0.0001)": functools.partial(initializers.normal, std=0.01),
+    "xavier_uniform": initializers.xavier_uniform,
+    "xavier_normal": initializers.xavier_normal,
+    "kaiming_uniform": initializers.kaiming_uniform,
+    "kaiming_normal": initializers.kaiming_normal,
+}
+
+ACTIVATION_CHOICES = ("relu", "tanh")
+WIDTHS = (16, 32, 64, 128, 256)
+MAX_DEPTH = 20
+BATCH = 256  # digits fed through the stack
+BINS = 40
+FLAT = 2.0  # "flat": the last layer's std within this factor of the first layer's
+
+
+@functools.lru_cache(maxsize=1)
+def _digits_batch() -> tuple[np.ndarray, np.ndarray]:
+    """A fixed batch of standardized digits (every pixel mean 0, variance 1 or constant 0)."""
+    digits = load_digits()
+    X = StandardScaler().fit_transform(digits.X)
+    rows = np.random.default_rng(0).choice(len(X), size=BATCH, replace=False)
+    return X[rows], digits.y[rows]
+
+
+def deep_stack(depth: int, width: int, activation: str, scheme):
+    """The explorer's network, ``MLP([64] + [width] * depth + [10])`` initialized by ``scheme``.
+
+    ``scheme`` is a name from :data:`SCHEMES` or any initializer ``init(shape, rng)``.
+    """
+    if callable(scheme):
+        init = scheme
+    elif scheme in SCHEMES:
+        init = SCHEMES[scheme]
+    else:
+        raise ValueError(f"scheme must be an initializer or one of {', '.join(map(repr, SCHEMES))}; "
+                         f"got {scheme!r}.")
+    return MLP([64] + [int(width)] * int(depth) + [10], activation=activation, init=init)
+
+
+@functools.lru_cache(maxsize=64)
+def _backprop(depth: int, width: int, activation: str, scheme: str, seed: int):
+    model = deep_stack(depth, width, activation, scheme)
+    X, y = _digits_batch()
+    return model.backprop(model.init_params(seed), X, y)
+
+
+def stack_statistics(depth: int = 10, width: int = 128, activation: str = "relu",
+                     scheme="kaiming_normal", seed: int = 0) -> dict:
+    """Per-hidden-layer statistics of the explorer's network at initialization.
+
+    The network is :func:`deep_stack`, fed a fixed batch of 256 standardized
+    digits; ``seed`` draws its weights.
+
+    Returns a dict of arrays (one value per hidden layer 1..depth):
+    ``activation_std``; ``delta_std``, the std of the per-sample gradients
+    :math:`\\partial \\ell_i/\\partial z_l` (the batch loss is the mean
+    :math:`L = \\frac1n \\sum_i \\ell_i`, so these are ``n`` times
+    :math:`\\partial L/\\partial z_l`); ``saturated`` (tanh: fraction with
+    :math:`|f'(z)| < 0.01`; ReLU: fraction of units that output 0); and
+    ``activations``, a list of the activation arrays themselves. Cached:
+    asking twice costs nothing.
+    """
+    out = _backprop(int(depth), int(width), activation, scheme, int(seed))
+    A, Z, delta = out["A"][1:], out["Z"][:-1], out["delta"][:-1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        if activation == "relu":
+            saturated = [np.mean(z <= 0) for z in Z]
+        else:  # tanh: f'(z) = 1 - tanh(z)^2 below 0.01 means |a| > 0.995
+            saturated = [np.mean(1 - a * a < 0.01) for a in A]
+        return {
+            "activation_std": np.array([a.std() for a in A]),
+            "delta_std": np.array([d.std() * len(d) for d in delta]),
+            "saturated": np.array(saturated, dtype=float),
+            "activations": A,
+        }
+
+
+def verdict(stats: dict, activation: str) -> tuple[str, str]:
+    """``(word, sentence)``: is the stack's signal ``"flat"``, ``"vanishing"``, ``"exploding"`` or ``"saturated"``?"""
+    std = stats["activation_std"]
+    ratio = std[-1] / std[0] if std[0] > 0 else 0.0
+    if activation != "relu" and stats["saturated"][-1] > 0.5:
+        word = "saturated"
+    elif not np.isfinite(ratio) or ratio > FLAT:
+        word = "exploding"
+    elif ratio < 1 / FLAT:
+        word = "vanishing"
+    else:
+        word = "flat"
+    sentence = (f"std of the last hidden layer / first = {ratio:.3g}; "
+                f"saturated or dead units in the last layer: {stats['saturated'][-1]:.0%}")
+    return word, sentence
+
+
+class _StackDrawing:
+    """The two panels; shared by the explorer and the static snapshot."""
+
+    def __init__(self, ax_hist, ax_std=None):
+        self.ax_hist, self.ax_std = ax_hist, ax_std
+        self.cmap = colormaps["viridis"]
+        self.hists = [ax_hist.plot([], [], lw=1.4)[0] for _ in range(MAX_DEPTH)]
+        ax_hist.set_xlabel("activation value (ReLU: zeros not shown)")
+        ax_hist.set_ylabel("fraction of values")
+        ax_hist.xaxis.set_major_locator(MaxNLocator(5))
+        self.legend_lines = [ax_hist.plot([], [], color=self.cmap(0.0), label="layer 1")[0],
+                             ax_hist.plot([], [], color=self.cmap(0.9), label="last layer")[0]]
+        ax_hist.legend(loc="upper right", fontsize=9)
+        if ax_std is not None:
+            (self.act_line,) = ax_std.semilogy([], [], "o-", color=PALETTE[0], ms=4,
+                                               label="activations $a_l$")
+            (self.grad_line,) = ax_std.semilogy([], [], "s--", color=PALETTE[1], ms=4,
+                                                label=r"gradients $\partial \ell/\partial z_l$")
+            ax_std.set_xlabel("hidden layer l")
+            ax_std.set_ylabel("standard deviation")
+            ax_std.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9,
+                          frameon=False, borderaxespad=0.2)
+            ax_std.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+            ax_std.yaxis.set_major_locator(LogLocator(numticks=6))
+            ax_std.yaxis.set_minor_locator(NullLocator())
+
+    def draw(self, depth, width, activation, scheme, seed=0) -> dict:
+        stats = stack_statistics(depth, width, activation, scheme, seed)
+        acts = stats["activations"]
+        # ReLU: the exact zeros (about half the values) are left out of the histograms,
+        # and the axis reaches the largest 99th percentile of the positive values.
+        shown = [a[:64].ravel() for a in acts]
+        if activation == "relu":
+            shown = [v[v > 0] for v in shown]
+            low = 0.0
+            high = max((float(np.percentile(v, 99)) for v in shown if v.size), default=1.0) or 1.0
+        else:
+            low, high = -1.0, 1.0
+        edges = np.linspace(low, high, BINS + 1)
+        centres = (edges[:-1] + edges[1:]) / 2
+        top = 0.0
+        for l, line in enumerate(self.hists):
+            if l < depth:
+                counts = np.histogram(shown[l], bins=edges)[0] / max(shown[l].size, 1)
+                line.set_data(centres, counts)
+                line.set_color(self.cmap(0.9 * l / max(depth - 1, 1)))
+                line.set_visible(True)
+                top = max(top, counts.max())
+            else:
+                line.set_visible(False)
+        self.ax_hist.set_xlim(low, high)
+        self.ax_hist.set_ylim(0, 1.05 * top if top > 0 else 1.0)
+        self.ax_hist.set_title(f"{activation}, {scheme}: activations per layer", fontsize=11)
+        if self.ax_std is not None:
+            layers = np.arange(1, depth + 1)
+            act, grad = stats["activation_std"], stats["delta_std"]
+            self.act_line.set_data(layers, np.maximum(act, 1e-30))
+            self.grad_line.set_data(layers, np.maximum(grad, 1e-30))
+            both = np.concatenate([act, grad])
+            both = both[(both > 0) & np.isfinite(both)]
+            lo, hi = (both.min(), both.max()) if both.size else (1e-3, 1.0)
+            self.ax_std.set_xlim(0.5, depth + 0.5)
+            self.ax_std.set_ylim(min(lo, 0.1) / 3, max(hi, 10.0) * 3)
+        return stats
+
+
+class ActivationExplorer(Explorer):
+    """Choose depth, width, activation and initialization; watch the signal through the layers."""
+
+    def __init__(self, depth: int = 10, width: int = 128, activation: str = "relu",
+                 scheme: str = "N(0, 1)"):
+        self.controls = {
+            "depth": widgets.IntSlider(value=depth, min=2, max=MAX_DEPTH, description="depth",
+                                       continuous_update=False),
+            "width": widgets.SelectionSlider(options=list(WIDTHS), value=width, description="width",
+                                             continuous_update=False),
+            "activation": widgets.ToggleButtons(options=list(ACTIVATION_CHOICES), value=activation,
+                                                description="activation"),
+            "scheme": widgets.Dropdown(options=list(SCHEMES), value=scheme, description="init"),
+        }
+        self.fig = new_figure(figsize=(9.0, 3.6))
+        ax_hist, ax_std = self.fig.subplots(1, 2)
+        self.drawing = _StackDrawing(ax_hist, ax_std)
+        self._build_ui()
+
+    def _draw(self, depth, width, activation, scheme) -> str:
+        stats = self.drawing.draw(depth, width, activation, scheme)
+        word, sentence = verdict(stats, activation)
+        return f"<b>{word}</b>: {sentence}."
+
+
+def activation_snapshot(schemes=("N(0, 1)", "xavier_normal", "kaiming_normal"), activation: str = "relu",
+                        depth: int = 10, width: int = 128):
+    """The static stand-in for the explorer: one row of two panels per scheme; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(len(schemes), 2, figsize=(9.0, 2.8 * len(schemes)), squeeze=False)
+    for (ax_hist, ax_std), scheme in zip(axes, schemes):
+        stats = _StackDrawing(ax_hist, ax_std).draw(depth, width, activation, scheme)
+        word, _ = verdict(stats, activation)
+        ax_hist.set_title(f"{activation}, {scheme}: {word}", fontsize=11)
+    fig.suptitle(f"{depth} {activation} layers of width {width} at initialization")
+    return fig

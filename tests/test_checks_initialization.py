@@ -1,0 +1,50 @@
+import math
+
+from gdcore import checks
+
+
+def test_xavier_bound_right_and_typical_mistakes():
+    assert checks.check_xavier_bound(lambda a, b: math.sqrt(6 / (a + b))).passed
+    r = checks.check_xavier_bound(lambda a, b: math.sqrt(2 / (a + b)))
+    assert not r.passed and "standard deviation" in r.message and "returned 0.1443, expected 0.25" in r.message
+    r = checks.check_xavier_bound(lambda a, b: math.sqrt(6 / (a * b)))
+    assert not r.passed and "Add the fans" in r.message
+    r = checks.check_xavier_bound(lambda a, b: math.sqrt(6 / a))
+    assert not r.passed and "Kaiming" in r.message
+    r = checks.check_xavier_bound(lambda a, b: "0.25")
+    assert not r.passed and "should return a number" in r.message
+
+
+def test_relu_variance_factor_right_and_typical_mistakes():
+    assert checks.check_relu_variance_factor(lambda n, s, d: (n * s**2 / 2) ** d).passed
+    r = checks.check_relu_variance_factor(lambda n, s, d: (n * s**2) ** d)
+    assert not r.passed and "divide n·σ² by 2" in r.message
+    r = checks.check_relu_variance_factor(lambda n, s, d: n * s**2 / 2)
+    assert not r.passed and "power depth" in r.message
+    r = checks.check_relu_variance_factor(lambda n, s, d: math.sqrt((n * s**2 / 2) ** d))
+    assert not r.passed and "standard deviation" in r.message
+
+
+def test_relu_stack_alive_widget_exercise():
+    assert checks.check_relu_stack_alive(["kaiming_normal", "kaiming_uniform"]).passed
+    assert checks.check_relu_stack_alive(("kaiming_uniform", "kaiming_normal")).passed
+    r = checks.check_relu_stack_alive("kaiming_normal")
+    assert not r.passed and "not the only one" in r.message
+    r = checks.check_relu_stack_alive(["kaiming_normal", "kaiming_uniform", "xavier_uniform"])
+    assert not r.passed and "xavier_uniform is vanishing" in r.message
+    r = checks.check_relu_stack_alive(["N(0, 1)"])
+    assert not r.passed and "N(0, 1) is exploding" in r.message
+    r = checks.check_relu_stack_alive(["he"])
+    assert not r.passed and "not one of the explorer's schemes" in r.message
+    r = checks.check_relu_stack_alive([])
+    assert not r.passed and "empty" in r.message
+
+
+def test_unattempted_stubs_fail_with_one_sentence():
+    def stub(*args):
+        raise NotImplementedError("Exercise 6.1: the Xavier bound")
+
+    r = checks.check_xavier_bound(stub)
+    assert not r.passed and r.message.startswith("Not attempted yet")
+    assert not checks.check_relu_variance_factor(stub).passed
+    assert {e.id for e in checks.exercises_of_chapter(6)} == {"6.1", "6.2", "6.3"}

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+from gdcore import widgets
+from gdcore.widgets import activations
+
+
+def test_update_moves_artists_and_verdict():
+    explorer = widgets.ActivationExplorer(depth=10, width=128, activation="relu", scheme="N(0, 1)")
+    first = bytes(explorer.image.value)
+    assert first.startswith(b"\x89PNG")
+    assert "exploding" in explorer.verdict.value
+    explorer.update(scheme="kaiming_normal")
+    assert "flat" in explorer.verdict.value
+    assert bytes(explorer.image.value) != first
+    layers, stds = explorer.drawing.act_line.get_data()
+    assert list(layers) == list(range(1, 11))
+    assert 0.5 < stds[-1] / stds[0] < 2
+    explorer.controls["depth"].value = 4  # as a student would, through the widget
+    assert sum(line.get_visible() for line in explorer.drawing.hists) == 4
+
+
+def test_statistics_follow_the_theory():
+    # Xavier on ReLU halves the variance per layer (fan_in = fan_out): std falls by 1/sqrt(2) per layer
+    stats = widgets.stack_statistics(10, 128, "relu", "xavier_normal")
+    ratio = stats["activation_std"][-1] / stats["activation_std"][0]
+    assert ratio == pytest.approx(2 ** -4.5, rel=0.5)
+    tanh = widgets.stack_statistics(10, 128, "tanh", "N(0, 1)")
+    assert tanh["saturated"][-1] > 0.5
+    word, sentence = activations.verdict(tanh, "tanh")
+    assert word == "saturated" and "std of the last hidden layer" in sentence
+    tiny = widgets.stack_statistics(10, 128, "relu", "N(0, 0.0001)")
+    assert activations.verdict(tiny, "relu")[0] == "vanishing"
+
+
+def test_bad_scheme():
+    with pytest.raises(ValueError, match="scheme must be an initializer or one of"):
+        activations.deep_stack(3, 16, "relu", "he")
+
+
+def test_snapshot_has_two_labelled_panels_per_scheme():
+    import matplotlib.pyplot as plt
+
+    fig = widgets.activation_snapshot(schemes=("N(0, 1)", "kaiming_normal"), depth=5, width=32)
+    axes = fig.axes
+    assert len(axes) == 4
+    assert axes[1].get_ylabel() == "standard deviation"
+    assert "kaiming_normal: flat" in axes[2].get_title()
+    assert np.all(np.isfinite(axes[1].lines[0].get_ydata()))
+    plt.close(fig)
