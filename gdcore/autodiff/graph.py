@@ -189,7 +189,7 @@ class GraphDrawing:
         """A figure size (inches) that fits the graph."""
         x0, x1 = self.ax.get_xlim()
         y0, y1 = self.ax.get_ylim()
-        return 0.62 * (x1 - x0) + 0.3, 0.62 * (y1 - y0) + 0.6
+        return 0.75 * (x1 - x0) + 0.3, 0.75 * (y1 - y0) + 0.6
 
     def _title(self, node) -> str:
         name = self.names[node]
@@ -209,7 +209,7 @@ class GraphDrawing:
             data = _number(node.data) if known else "?"
             if grads is None:
                 grad = _number(node.grad) if np.ndim(node.grad) == 0 else "array"
-                colour = COLOURS["final"]
+                colour = COLOURS["done"]
             elif node in grads:
                 grad = _number(grads[node])
                 colour = COLOURS["final"] if node in final else COLOURS["done"]
