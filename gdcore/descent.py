@@ -267,6 +267,23 @@ class History:
     def diverged(self) -> bool:
         return self.stop_reason == "diverged"
 
+    def path_losses(self, model, X, y, updates=None) -> np.ndarray:
+        """The loss on ``(X, y)`` after each of the given numbers of ``updates`` (default: all).
+
+        Needs a run with ``record_path=True``. ``updates`` are integers from
+        0 (the start) to ``n_updates``; the matching numbers of samples seen
+        are ``np.append(0, history.samples_seen)[updates]``.
+        """
+        if self.path is None:
+            raise ValueError("this run kept no path: call fit(..., record_path=True).")
+        X, y = model.check_data(X, y)
+        updates = np.arange(len(self.path)) if updates is None else np.asarray(updates, dtype=int)
+        if updates.size and (updates.min() < 0 or updates.max() >= len(self.path)):
+            raise ValueError(f"updates must lie between 0 and {len(self.path) - 1}; "
+                             f"got {updates.min()} to {updates.max()}.")
+        with quiet_overflow():
+            return np.array([model._loss(self.path[k], X, y) for k in updates], dtype=float)
+
     def reason(self) -> str:
         """Why the run stopped, in words."""
         if self.stop_reason == "diverged":
@@ -274,7 +291,9 @@ class History:
             size = "not a finite number" if not np.isfinite(last) else f"{last:.3g}"
             return (f"diverged: at update {self.n_updates} (epoch {self.epochs + 1}) the loss was {size}, "
                     f"beyond {DIVERGENCE_FACTOR:.0e} times the starting loss; try a smaller learning rate")
-        return f"finished: {self.epochs} epochs of {self.updates_per_epoch} updates each"
+        epochs = f"{self.epochs} epoch{'s' if self.epochs != 1 else ''}"
+        updates = f"{self.updates_per_epoch} update{'s' if self.updates_per_epoch != 1 else ''}"
+        return f"finished: {epochs} of {updates} each"
 
     def __repr__(self) -> str:
         return (f"History({self.n_updates} updates of batch size {self.batch_size}, training loss "

@@ -185,3 +185,16 @@ def test_bad_data(regression):
     with pytest.raises(TypeError, match="optimizer_or_lr"):
         fit(model, X, y, "fast")
 
+
+
+def test_path_losses(regression):
+    model, X, y = regression
+    h = fit(model, X, y, 0.05, epochs=2, batch_size=20, seed=0, record_path=True)
+    all_losses = h.path_losses(model, X, y)
+    assert all_losses.shape == (7,)
+    assert all_losses[-1] == pytest.approx(h.loss) and all_losses[0] == pytest.approx(h.epoch_losses[0])
+    np.testing.assert_allclose(h.path_losses(model, X, y, [0, 3, 6]), all_losses[[0, 3, 6]])
+    with pytest.raises(ValueError, match="between 0 and 6"):
+        h.path_losses(model, X, y, [7])
+    with pytest.raises(ValueError, match="record_path=True"):
+        fit(model, X, y, 0.05, epochs=1, seed=0).path_losses(model, X, y)

@@ -12,3 +12,4 @@ from .initialization import *  # noqa: F401,F403
 from .autodiff import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .optimizers import *  # noqa: F401,F403
+from .minibatch import *  # noqa: F401,F403

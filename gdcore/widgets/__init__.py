@@ -7,3 +7,4 @@ from .activations import ActivationExplorer, activation_snapshot, stack_statisti
 from .graph_stepper import GraphStepper, graph_stepper_snapshot  # noqa: F401
 from .scaling import ScalingExplorer, scaling_snapshot  # noqa: F401
 from .race import RaceExplorer, momentum_snapshot, race_snapshot  # noqa: F401
+from .batch_explorer import BatchExplorer, batch_snapshot  # noqa: F401

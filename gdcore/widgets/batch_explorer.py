@@ -1,0 +1,193 @@
+"""Chapter 4's explorer: batch, stochastic and mini-batch descent on the airfoil data.
+
+One panel: the training loss (as a percentage above the least-squares
+optimum, on a log scale) against epochs, for three runs with the same
+learning rate: full-batch gradient descent, stochastic gradient descent
+(one sample per update) and mini-batch descent with the chosen batch size.
+A vertical line marks the budget of epochs; the verdict says whether the
+mini-batch run is within :data:`TARGET` of the optimum when the budget is
+spent (exercise 4.4).
+
+Every run is linear regression on the standardized airfoil training set
+(:func:`airfoil_problem`), from all-zero parameters, shuffled with seed 0;
+runs are cached, so moving the budget slider only redraws.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import FixedLocator, LogLocator, NullLocator
+
+from .. import data, descent, models, optimizers, preprocessing
+from ..plotting import PALETTE
+from ._live import Explorer, new_figure
+
+#: The learning rates and batch sizes the sliders offer.
+LRS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+#: The most epochs a run makes (the budget slider's range).
+MAX_EPOCHS = 5
+#: The target of exercise 4.4: a training MSE at most 2% above the optimum.
+TARGET = 0.02
+SEED = 0
+_FLOOR = 1e-2  # the lowest excess (in %) the log axis shows
+
+
+@dataclass(frozen=True)
+class AirfoilProblem:
+    """The chapter's regression problem: standardized airfoil data and its exact optimum."""
+
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    model: models.LinearRegression
+    best_params: np.ndarray
+    best_loss: float
+
+    @property
+    def n_train(self) -> int:
+        return len(self.y_train)
+
+
+@functools.lru_cache(maxsize=1)
+def airfoil_problem() -> AirfoilProblem:
+    """The airfoil data split 80/20 (seed 0), standardized with training statistics, and solved exactly."""
+    ds = data.load_airfoil()
+    X_train, X_test, y_train, y_test = data.train_test_split(ds.X, ds.y, test_fraction=0.2, seed=0)
+    scaler = preprocessing.StandardScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    model = models.LinearRegression(X_train.shape[1])
+    best = model.solve(X_train, y_train)
+    return AirfoilProblem(X_train, X_test, y_train, y_test, model, best,
+                          model.loss(best, X_train, y_train))
+
+
+def budget_run(batch_size, lr, epochs: int, record_path: bool = False) -> descent.History:
+    """``fit`` on the airfoil problem from zeros with plain SGD: the runs the explorer and exercise 4.4 use."""
+    p = airfoil_problem()
+    return descent.fit(p.model, p.X_train, p.y_train, optimizers.SGD(lr=lr), epochs=epochs,
+                       batch_size=batch_size, seed=SEED, params=np.zeros(p.model.n_params),
+                       record_path=record_path)
+
+
+@functools.lru_cache(maxsize=128)
+def excess_curve(batch_size, lr: float, epochs: int = MAX_EPOCHS, points: int = 120):
+    """``(epochs_seen, excess %, history)`` of a run: the training loss above the optimum along the way.
+
+    The loss is evaluated at about ``points`` evenly spaced updates (every
+    update when there are fewer) and at the end of every epoch, so a curve
+    costs about the same to draw for any batch size.
+    """
+    p = airfoil_problem()
+    history = budget_run(batch_size, lr, epochs, record_path=True)
+    made = len(history.path) - 1  # updates made (a diverged run's last attempt is not one)
+    epoch_ends = np.arange(0, made + 1, history.updates_per_epoch)
+    spread = np.linspace(0, made, min(points, made + 1)).round().astype(int)
+    updates = np.union1d(spread, epoch_ends)
+    seen = np.append(0, history.samples_seen[:made])[updates]
+    losses = history.path_losses(p.model, p.X_train, p.y_train, updates)
+    excess = 100 * (losses / p.best_loss - 1)
+    return seen / p.n_train, excess, history
+
+
+def describe_excess(excess: float) -> str:
+    """An excess loss in words: ``"1.30% above the optimum"`` or ``"154 times the optimum"``."""
+    if not np.isfinite(excess):
+        return "diverged"
+    if excess < 100:
+        return f"{excess:.2f}% above the optimum"
+    return f"{1 + excess / 100:.3g} times the optimum"
+
+
+class _BatchDrawing:
+    """The panel and its artists; shared by the explorer and the snapshot."""
+
+    def __init__(self, ax, legend: bool = True):
+        self.ax = ax
+        (self.full,) = ax.plot([], [], color=PALETTE[0], label="batch (full)")
+        (self.stochastic,) = ax.plot([], [], color=PALETTE[1], lw=1.2, label="stochastic (B = 1)")
+        (self.mini,) = ax.plot([], [], color=PALETTE[2], label="mini-batch")
+        (self.end,) = ax.plot([], [], "o", color=PALETTE[2], markersize=7)
+        self.budget = ax.axvline(1.0, color="gray", lw=1, ls="--")
+        ax.axhline(100 * TARGET, color="black", lw=1, ls=":", label=f"target: {100 * TARGET:g}% above optimum")
+        ax.set_yscale("log")
+        ax.set_xlim(0, MAX_EPOCHS)
+        ax.set_ylim(_FLOOR, 1e5)
+        ax.xaxis.set_major_locator(FixedLocator(np.arange(MAX_EPOCHS + 1)))
+        ax.yaxis.set_major_locator(LogLocator(numticks=5))  # few ticks: text is what costs
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_xlabel("epochs (samples seen / n)")
+        ax.set_ylabel("training MSE above optimum (%)")
+        self.legend = ax.legend(loc="upper right", fontsize=8) if legend else None
+
+    def draw(self, batch_size: int, lr: float, epochs: int) -> float:
+        """Move every artist; return the mini-batch run's excess (%) after ``epochs`` (inf if diverged)."""
+        for line, size in ((self.full, None), (self.stochastic, 1), (self.mini, batch_size)):
+            x, excess, _ = excess_curve(size, lr)
+            line.set_data(x, np.clip(excess, _FLOOR, 1e6))
+        self.mini.set_label(f"mini-batch (B = {batch_size})")
+        if self.legend is not None:
+            self.legend.get_texts()[2].set_text(self.mini.get_label())
+        x, excess, history = excess_curve(batch_size, lr)
+        reached = x <= epochs + 1e-12
+        final = excess[reached][-1] if x[reached][-1] >= epochs - 1e-12 else np.inf
+        self.end.set_data([epochs], [np.clip(final, _FLOOR, 1e5)] if np.isfinite(final) else [np.nan])
+        self.budget.set_xdata([epochs, epochs])
+        self.ax.set_title(f"learning rate {lr:g}, mini-batch size {batch_size}")
+        return float(final)
+
+
+class BatchExplorer(Explorer):
+    """Choose a batch size, a learning rate and a budget of epochs; compare the three variants."""
+
+    def __init__(self, batch_size: int = 32, lr: float = 0.01, epochs: int = 2):
+        self.controls = {
+            "batch_size": widgets.SelectionSlider(options=list(BATCH_SIZES), value=batch_size,
+                                                  description="batch size", continuous_update=False),
+            "lr": widgets.SelectionSlider(options=list(LRS), value=lr, description="learning rate",
+                                          continuous_update=False),
+            "epochs": widgets.IntSlider(value=epochs, min=1, max=MAX_EPOCHS, description="epochs",
+                                        continuous_update=False),
+        }
+        self.fig = new_figure(figsize=(7.5, 3.8))
+        self.drawing = _BatchDrawing(self.fig.subplots())
+        self._build_ui()
+
+    def _draw(self, batch_size, lr, epochs) -> str:
+        final = self.drawing.draw(batch_size, lr, epochs)
+        p = airfoil_problem()
+        samples = epochs * p.n_train
+        if not np.isfinite(final):
+            return (f"B = {batch_size}, lr = {lr:g}: the mini-batch run <b>diverged</b> before "
+                    f"{epochs} epoch(s); take a smaller learning rate.")
+        mark = "within" if final <= 100 * TARGET else "not within"
+        return (f"B = {batch_size}, lr = {lr:g}: after {epochs} epoch(s) ({samples:,} samples, "
+                f"{epochs * data.n_batches(p.n_train, batch_size):,} updates) the training MSE is "
+                f"{describe_excess(final)}: <b>{mark}</b> the {100 * TARGET:g}% target.")
+
+
+def batch_snapshot(settings=((32, 0.005), (32, 0.05), (32, 0.5)), epochs: int = 2):
+    """The static stand-in for the explorer: one panel per ``(batch_size, lr)``; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(settings), figsize=(3.6 * len(settings), 3.4), sharey=True,
+                             layout="constrained")
+    axes = np.atleast_1d(axes)
+    for i, (ax, (batch_size, lr)) in enumerate(zip(axes, settings)):
+        drawing = _BatchDrawing(ax, legend=False)
+        final = drawing.draw(batch_size, lr, epochs)
+        ax.set_title(f"B = {batch_size}, lr = {lr:g}\nafter {epochs} epochs: {describe_excess(final)}",
+                     fontsize=10)
+        if i:
+            ax.set_ylabel("")
+    handles, labels = axes[0].get_legend_handles_labels()
+    labels = [label if not label.startswith("mini-batch") else "mini-batch (B as titled)" for label in labels]
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9, bbox_to_anchor=(0.5, -0.02))
+    fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
+    fig.suptitle("Training loss above the least-squares optimum, three ways to batch")
+    return fig
