@@ -135,6 +135,27 @@ def test_check_cells_and_cells_using_answers_lose_their_outputs(chapter):
     assert all(c.outputs == [] for c in check_calls)
 
 
+def test_no_check_runs_on_leftover_values_in_the_untouched_edition(chapter):
+    """If every answer name a check reads is already bound by earlier cells, the untouched edition passes it."""
+    path, book, _ = chapter
+    bound: set[str] = set()
+    answers: tuple[str, set[str]] | None = None  # the last solution cell, and the names only it defines
+    for cell in book.cells:
+        if cell.cell_type != "code":
+            continue
+        if student.BEGIN in cell.source:
+            stub = student.stub_source(cell.source, "Exercise")
+            answers = (cell.id, student.defined_names(cell.source) - student.defined_names(stub))
+            continue
+        if answers and "check_" in cell.source:
+            read = answers[1] & student.used_names(cell.source)
+            assert not read or not read <= bound, (
+                f"{path.name}: the check in cell {cell.id} reads {sorted(read)}, the answer of cell {answers[0]}, "
+                "but earlier cells already define that name, so the check runs without an answer: "
+                "give the answer a name of its own")
+        bound |= student.defined_names(cell.source, imports=True)
+
+
 def test_everything_else_is_kept(chapter):
     _, book, edition = chapter
     kept = by_id(edition.notebook)
@@ -214,12 +235,13 @@ def test_no_solution_line_appears_anywhere_in_the_student_edition(edition_folder
             raw = path.read_text(encoding="utf-8")
             texts += list(_strings(json.loads(raw))) if path.suffix == ".ipynb" else [raw]
     text = "\n".join(texts)
+    whole_lines = {line.strip() for line in text.splitlines()}
     lines = {chapter: _secret_and_public_lines(read(chapter)) for chapter in CHAPTERS}
     public = set().union(*(p for _, p in lines.values()))  # e.g. `import math`, shown openly in another chapter
     for chapter, (secret, _) in lines.items():
         secret -= public
         assert secret, f"{chapter.name}: no solution lines found"
-        leaked = [line for line in secret if line in text]
+        leaked = [line for line in secret if line in whole_lines or (len(line) >= 24 and line in text)]
         assert not leaked, f"{chapter.name}: {leaked}"
 
 

@@ -243,6 +243,15 @@ def why_not_run(nb, check: str, run: Execution, timeout: float, check_cells_befo
     return f"Not attempted: the check in {_raised(index + 1, error)}."
 
 
+def still_a_stub(nb, exercise_id: str) -> int | None:
+    """The index of the cell where exercise ``exercise_id``'s stub raised NotImplementedError, if it did."""
+    stub = f'raise NotImplementedError("Exercise {exercise_id}'
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and stub in cell.source and (_error(cell) or ("",))[0] == "NotImplementedError":
+            return index
+    return None
+
+
 def grade_execution(path: Path, run: Execution, timeout: float, registry: dict) -> NotebookReport:
     """One row per exercise of the notebook's chapter (and per private check that ran)."""
     chapter = chapter_number(path)
@@ -266,7 +275,13 @@ def grade_execution(path: Path, run: Execution, timeout: float, registry: dict) 
                    if exercises.get(k, {}).get("check") and re.search(rf"\b{re.escape(exercises[k]['check'])}\s*\(", c.source)}
     for k in sorted(ids, key=natural_key):
         info = exercises.get(k, {})
-        if k in results:
+        stub = still_a_stub(run.nb, k)
+        if k in results and stub is not None:
+            # the check ran, but on a value from elsewhere in the notebook: the exercise is still to do
+            row = Row(report.path, report.chapter, k, results[k]["title"], results[k]["points"], 0.0, "not attempted",
+                      f"Not attempted: cell {stub + 1} still raises NotImplementedError; replace it with your "
+                      f"answer (the check ran on a value defined elsewhere in the notebook).")
+        elif k in results:
             r = results[k]
             status = "passed" if r["passed"] else ("failed" if r.get("attempted", True) else "not attempted")
             row = Row(report.path, report.chapter, k, r["title"], r["points"], r["score"], status, r["message"])
@@ -366,7 +381,7 @@ def notebooks_in(paths: list[Path]) -> list[Path]:
 
 
 async def grade_all(notebooks: list[Path], timeout: float, jobs: int, extra: Path | None, executed: Path | None,
-                    registry: dict) -> list[NotebookReport]:
+                    registry: dict, previous: dict[str, float] | None = None) -> list[NotebookReport]:
     import nbformat
 
     gate = asyncio.Semaphore(jobs)
@@ -385,7 +400,21 @@ async def grade_all(notebooks: list[Path], timeout: float, jobs: int, extra: Pat
                 nbformat.write(run.nb, executed / path.name)
             return grade_execution(path, run, timeout, registry)
 
-    return list(await asyncio.gather(*(one(p) for p in notebooks)))
+    tasks = {p: asyncio.ensure_future(one(p)) for p in longest_first(notebooks, previous or {})}
+    return [await tasks[p] for p in notebooks]
+
+
+def previous_seconds(report: Path) -> dict[str, float]:
+    """How long each notebook took last time (from the last report), to start the slowest first."""
+    try:
+        return {Path(n["path"]).name: float(n["seconds"]) for n in json.loads(report.read_text())["notebooks"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def longest_first(notebooks: list[Path], previous: dict[str, float]) -> list[Path]:
+    """Slowest first (by last time, else by file size), so that two workers finish together."""
+    return sorted(notebooks, key=lambda p: (-previous.get(p.name, 0.0), -p.stat().st_size))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -415,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"grade: no notebooks in {', '.join(map(str, paths))}", file=sys.stderr)
         return 2
     reports = asyncio.run(grade_all(notebooks, args.timeout, max(1, args.jobs), extra, args.executed,
-                                    book_registry()))
+                                    book_registry(), previous_seconds(args.report)))
     t = totals(reports)
     print(table(reports))
     print()

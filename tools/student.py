@@ -53,6 +53,8 @@ FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]
 SOLUTION_DIRECTIVES = {"admonition", "dropdown"}
 # A solution line shorter than this is too generic to be evidence of a leak ("else:", "return x").
 MIN_LEAK_CHARS = 8
+# ... and a line this long is evidence even inside another line (a traceback, a repr).
+MIN_EMBEDDED_CHARS = 24
 # Requirements the book needs to build its website and test itself, not to do the coursework.
 BOOK_ONLY_REQUIREMENTS = ("jupyter-book", "sphinx", "myst", "nbval", "pytest", "-e ")
 
@@ -180,10 +182,10 @@ def _targets(node: ast.AST) -> set[str]:
     return set()
 
 
-def defined_names(source: str) -> set[str]:
+def defined_names(source: str, imports: bool = False) -> set[str]:
     """Names a cell binds at module level to values it computes (functions, classes, assignments, loop variables).
 
-    Imports are left out: importing a module gives nothing of an answer away.
+    Imports are left out unless ``imports``: importing a module gives nothing of an answer away.
     """
     try:
         tree = ast.parse(_python(source))
@@ -201,6 +203,8 @@ def defined_names(source: str) -> set[str]:
                     names.update(_targets(target))
             elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
                 names.update(_targets(node.target))
+            elif isinstance(node, (ast.Import, ast.ImportFrom)) and imports:
+                names.update((a.asname or a.name).split(".")[0] for a in node.names)
             elif isinstance(node, (ast.For, ast.AsyncFor)):
                 names.update(_targets(node.target))
             elif isinstance(node, (ast.With, ast.AsyncWith)):
@@ -417,13 +421,18 @@ def _strings(value, path="") -> list[tuple[str, str]]:
 
 
 def find_leaks(book: nbformat.NotebookNode, student: nbformat.NotebookNode) -> list[str]:
-    """Where a solution line of ``book`` appears in ``student`` (sources, outputs, attachments, metadata)."""
+    """Where a solution line of ``book`` appears in ``student`` (sources, outputs, attachments, metadata).
+
+    A solution line counts when a line of any string in the notebook equals
+    it, or, for a long line, when a string contains it anywhere.
+    """
     secret = secret_lines(book)
+    long = [line for line in secret if len(line) >= MIN_EMBEDDED_CHARS]
     leaks = []
     for where, text in _strings(json.loads(nbformat.writes(student))):
-        for line in secret:
-            if line in text:
-                leaks.append(f"{where}: {line!r}")
+        lines = {line.strip() for line in text.splitlines()}
+        leaks += [f"{where}: {line!r}" for line in sorted(secret & lines)]
+        leaks += [f"{where}: {line!r}" for line in long if line not in lines and line in text]
     return leaks
 
 
