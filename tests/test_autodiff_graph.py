@@ -63,3 +63,18 @@ def test_snapshot_has_one_panel_per_step():
     assert len(visible) == 3
     assert visible[2].get_title(loc="left").startswith("step 8 of 8")
     plt.close(fig)
+
+
+def test_tensor_graphs_draw_shapes_and_automatic_names_avoid_labels():
+    import numpy as np
+
+    from gdcore.autodiff import Tensor, cross_entropy
+
+    W, b = Tensor(np.ones((3, 2)), "W"), Tensor([0.5, -0.5], "b")
+    loss = cross_entropy(np.ones((4, 3)) @ W + b, [0, 1, 0, 1])
+    loss.backward()
+    ax = draw_graph(loss)
+    texts = [t.get_text() for t in ax.texts]
+    assert "c = a + b\ndata shape (4, 2)" in "\n".join(texts)  # "b" is taken by the label
+    assert any(t.startswith("W\ndata shape (3, 2)\ngrad norm") for t in texts)
+    plt.close(ax.figure)

@@ -180,3 +180,9 @@ def test_topological_order_when_a_parent_is_also_reached_through_a_sibling():
     c = Value(0.0, parents=(x, b), local_grads=(1.0, 1.0))  # x pushed first, then found again via b
     order = topological_order(c)
     assert order.index(x) < order.index(b) < order.index(c)
+
+
+def test_infinite_derivative_of_a_power_is_named():
+    with pytest.raises(ZeroDivisionError, match=r"derivative of x \*\* 0.5 is infinite at x = 0"):
+        Value(0.0) ** 0.5
+    assert (Value(0.0) ** 2).data == 0.0 and (Value(0.0) ** 0).local_grads == (0.0,)

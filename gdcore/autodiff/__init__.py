@@ -5,7 +5,14 @@
 * :class:`Tensor` (``tensor.py``): the same reverse mode on numpy arrays,
   with :func:`cross_entropy`;
 * :func:`topological_order` (``topo.py``): the order of the backward pass;
-* :func:`draw_graph` (``graph.py``): a computational graph drawn with matplotlib.
+* :func:`draw_graph` (``graph.py``): a computational graph drawn with matplotlib;
+* :func:`mlp_loss` (``mlp.py``): the loss of :class:`gdcore.models.MLP`
+  written with Tensors, so that ``backward()`` replaces its hand-written
+  backpropagation.
+
+As in PyTorch, every Value and Tensor tracks its gradient, ``.grad``
+accumulates across ``backward()`` calls until ``zero_grad()``, and
+``backward()`` without an argument needs a scalar output.
 """
 
 from .dual import Dual, forward_derivative, forward_gradient

@@ -46,10 +46,13 @@ def log(x: float) -> float:
     return math.log(x)
 
 
-def power(x: float, p: float) -> float:
+def power(x: float, p: float, derivative_of: float | None = None) -> float:
+    """``x ** p`` for real results only; ``derivative_of=q`` words the errors for d/dx x**q."""
     if x < 0 and not float(p).is_integer():
         raise ValueError(f"a negative base to a fractional power is not a real number: ({x:.6g}) ** {p:.6g}.")
     if x == 0 and p < 0:
+        if derivative_of is not None:
+            raise ZeroDivisionError(f"the derivative of x ** {derivative_of:g} is infinite at x = 0.")
         raise ZeroDivisionError(f"0 ** {p:.6g} is infinite.")
     return x**p
 

@@ -92,7 +92,8 @@ class Dual:
             raise TypeError(f"the exponent of a Dual must be a constant number; got {describe(p)}. "
                             "For x ** y with y varying, write (y * x.log()).exp().")
         value = _scalars.power(self.value, p)
-        return Dual(value, p * _scalars.power(self.value, p - 1) * self.derivative if p != 0 else 0.0)
+        local = p * _scalars.power(self.value, p - 1, derivative_of=p) if p != 0 else 0.0
+        return Dual(value, local * self.derivative)
 
     def __rpow__(self, base):
         raise TypeError("a Dual exponent is not supported; for c ** x write (x * math.log(c)).exp().")

@@ -30,7 +30,8 @@ _LETTERS = "abcdeghkmnpqrstuvw"  # automatic names (f is the output; x, y, z are
 
 def node_names(order) -> dict:
     """A short name for every node: its label, a number for constants, else a, b, c, ... and f for the output."""
-    names, letters = {}, iter(_LETTERS)
+    taken = {node.label for node in order if node.label}
+    names, letters = {}, iter(c for c in _LETTERS if c not in taken)
     for node in order:
         if node.label:
             names[node] = node.label
@@ -194,7 +195,7 @@ class GraphDrawing:
     def _title(self, node) -> str:
         name = self.names[node]
         if not node.parents:
-            return name if node.label else f"{name} (const)"
+            return name if node.label or name == "const" else f"{name} (const)"
         return f"{name} = {expression(node, self.names)}"
 
     def show(self, computed=None, grads=None, final=(), current=None) -> None:
@@ -208,7 +209,7 @@ class GraphDrawing:
             known = computed is None or node in computed
             data = _number(node.data) if known else "?"
             if grads is None:
-                grad = _number(node.grad) if np.ndim(node.grad) == 0 else "array"
+                grad = _number(node.grad) if np.ndim(node.grad) == 0 else f"norm {np.linalg.norm(node.grad):.4g}"
                 colour = COLOURS["done"]
             elif node in grads:
                 grad = _number(grads[node])

@@ -108,8 +108,9 @@ class Value:
         if not is_number(p):
             raise TypeError(f"the exponent of a Value must be a constant number; got {describe(p)}. "
                             "For x ** y with y varying, write (y * x.log()).exp().")
-        local = p * _scalars.power(self.data, p - 1) if p != 0 else 0.0
-        return Value(_scalars.power(self.data, p), parents=(self,), local_grads=(local,), op=f"**{p:g}")
+        value = _scalars.power(self.data, p)
+        local = p * _scalars.power(self.data, p - 1, derivative_of=p) if p != 0 else 0.0
+        return Value(value, parents=(self,), local_grads=(local,), op=f"**{p:g}")
 
     def __rpow__(self, base):
         raise TypeError("a Value exponent is not supported; for c ** x write (x * math.log(c)).exp().")
