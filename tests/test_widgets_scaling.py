@@ -71,11 +71,12 @@ def test_explorer_updates_verdict_and_figure():
     first = bytes(explorer.image.value)
     assert first.startswith(b"\x89PNG")
     assert "10<sup>11</sup> steps" in explorer.verdict.value
+    assert "κ = 6.75 × 10<sup>10</sup>" in explorer.verdict.value
     explorer.update(scaling="standard")
     assert "<b>3 steps</b>" in explorer.verdict.value
     assert bytes(explorer.image.value) != first
     explorer.controls["factor"].value = 1000.0  # as a student would; standard scaling ignores it
-    assert "<b>3 steps</b>" in explorer.verdict.value and "× 1e+03" in explorer.verdict.value
+    assert "<b>3 steps</b>" in explorer.verdict.value and "thickness × 1 × 10<sup>3</sup>" in explorer.verdict.value
     x, y = explorer.drawing.path.get_data()
     assert (x[0], y[0]) == (0.0, 0.0)
 

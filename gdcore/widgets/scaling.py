@@ -130,6 +130,15 @@ def steps_to_tolerance(bowl, lr: float | None = None, start=(0.0, 0.0), toleranc
     return high
 
 
+def _number_html(x: float) -> str:
+    """``x`` with three significant digits, powers of ten written as 10<sup>k</sup>."""
+    text = f"{x:.3g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa} × 10<sup>{int(exponent)}</sup>"
+
+
 def steps_text(steps: int, style: str = "plain") -> str:
     """A step count for people: ``1,035``, or ``1.0 × 10^11`` as ``style`` writes powers
     (``"plain"``, ``"html"`` or ``"tex"``, matplotlib's mathtext)."""
@@ -224,9 +233,10 @@ class ScalingExplorer(Explorer):
     def _draw(self, scaling, factor) -> str:
         bowl, steps = self.drawing.draw(scaling, factor)
         self.drawing.ax.set_title(f"condition number {bowl.condition_number:.3g}")
-        return (f"{scaling} scaling, thickness × {factor:.3g}: condition number κ = {bowl.condition_number:.3g}, "
-                f"step α = 2/(λ<sub>max</sub> + λ<sub>min</sub>) = {bowl.best_lr:.3g} "
-                f"(stability limit 2/λ<sub>max</sub> = {bowl.stability_limit:.3g}); gradient descent needs "
+        return (f"{scaling} scaling, thickness × {_number_html(factor)}: condition number "
+                f"κ = {_number_html(bowl.condition_number)}, "
+                f"step α = 2/(λ<sub>max</sub> + λ<sub>min</sub>) = {_number_html(bowl.best_lr)} "
+                f"(stability limit 2/λ<sub>max</sub> = {_number_html(bowl.stability_limit)}); gradient descent needs "
                 f"<b>{steps_text(steps, 'html')} steps</b> to come within 0.1 % of the best loss.")
 
 
