@@ -57,8 +57,8 @@ def classify(objective, point) -> str:
 class _GradientDrawing:
     """Contours with the point, arrows and tangent, plus the slope-by-direction panel."""
 
-    def __init__(self, ax_map, ax_slope=None):
-        self.map = LandscapePanel(ax_map)
+    def __init__(self, ax_map, ax_slope=None, levels: int = 18):
+        self.map = LandscapePanel(ax_map, levels=levels)
         self.ax_map, self.ax_slope = ax_map, ax_slope
         (self.tangent,) = ax_map.plot([], [], ":", color="black", lw=2.0, label="contour tangent", zorder=6)
         (self.ascent,) = ax_map.plot([], [], "-", color=PALETTE[1], lw=2.5, label="gradient (ascent)", zorder=6)
@@ -167,7 +167,7 @@ def gradient_snapshot(name: str = "line fit", points=((0.5, 3.0), (4.0, 0.0), (2
     fig, axes = plt.subplots(1, len(points), figsize=(2.9 * len(points), 3.7))
     for i, (ax, (x, y)) in enumerate(zip(np.atleast_1d(axes), points)):
         ax.set_aspect("equal", adjustable="box")
-        drawing = _GradientDrawing(ax)
+        drawing = _GradientDrawing(ax, levels=10)
         objective, value, g = drawing.draw(name, x, y)
         ax.set_title(f"at ({x:g}, {y:g}): f = {value:.3g}\n∇f = ({g[0]:.3g}, {g[1]:.3g})", fontsize=10)
         if i:

@@ -38,8 +38,8 @@ PRESETS = {
 class _PathDrawing:
     """The landscape with a path, and the loss curve: shared by the explorer and the snapshot."""
 
-    def __init__(self, ax_map, ax_loss=None, color=PALETTE[1]):
-        self.map = LandscapePanel(ax_map)
+    def __init__(self, ax_map, ax_loss=None, color=PALETTE[1], levels: int = 18):
+        self.map = LandscapePanel(ax_map, levels=levels)
         self.ax_map, self.ax_loss = ax_map, ax_loss
         (self.path,) = ax_map.plot([], [], "o-", color=color, markersize=2.5, lw=1.3, zorder=5)
         (self.start,) = ax_map.plot([], [], "o", markersize=8, markerfacecolor="none",
@@ -153,7 +153,7 @@ def lr_snapshot(name: str = "line fit", lrs=(0.01, 0.1, 0.2, 0.25), start=None, 
     fig, axes = plt.subplots(1, n + 1, figsize=(3.0 * (n + 1), 3.3))
     runs = []
     for i, (ax, lr) in enumerate(zip(axes, lrs)):
-        drawing = _PathDrawing(ax, color=PALETTE[(i + 1) % len(PALETTE)])
+        drawing = _PathDrawing(ax, color=PALETTE[(i + 1) % len(PALETTE)], levels=10)
         objective, run = drawing.draw(name, lr, start[0], start[1], steps)
         ax.set_title(f"lr = {lr:g}\n{describe_run(run)}", fontsize=10)
         if i:
