@@ -52,9 +52,11 @@ def test_stepper_walks_the_steps_and_adapts_to_the_expression():
     assert "backward through b = a + x" in explorer.verdict.value
     assert "x.grad += 1 * 0.7864" in explorer.verdict.value
     assert bytes(explorer.image.value) != first
+    explorer.update(step=8)
+    assert "Done: x.grad = 0.3932, y.grad = 0.7864" in explorer.verdict.value
     explorer.controls["expression"].value = "sin(x) * cos(y) + x**2"  # as a student would
     assert explorer.controls["step"].max == 12
-    assert "step 7 of 12" in explorer.verdict.value
+    assert "step 8 of 12" in explorer.verdict.value  # the step is kept, its range adapts
 
 
 def test_snapshot_has_one_panel_per_step():

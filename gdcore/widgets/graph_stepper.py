@@ -39,9 +39,14 @@ def show_step(drawing: GraphDrawing, steps, k: int) -> str:
     if k <= 0:
         drawing.show(computed=set(), grads={})
         return f"step 0 of {len(steps)}: nothing computed yet; move the step slider to run the forward pass."
-    step = steps[min(k, len(steps)) - 1]
+    k = min(k, len(steps))
+    step = steps[k - 1]
     drawing.show(computed=step.computed, grads=step.grads, final=step.final, current=step.node)
-    return f"step {min(k, len(steps))} of {len(steps)}, {step.text}"
+    text = f"step {k} of {len(steps)}, {step.text}"
+    if k == len(steps):  # the end: every input's gradient is final
+        inputs = sorted((node for node in drawing.order if not node.parents and node.label), key=drawing.names.get)
+        text += ". Done: " + ", ".join(f"{drawing.names[v]}.grad = {step.grads.get(v, 0.0):.4g}" for v in inputs)
+    return text
 
 
 class GraphStepper(Explorer):
