@@ -20,6 +20,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 from .. import objectives, optimizers, plotting
@@ -102,7 +103,8 @@ class Landscape:
     :math:`10^{-4}, 10^{-3.75}, \\dots, 10^{0.75}` with which it reached the
     tolerance, and stayed there, in the fewest steps (momentum 0.9 and
     Adam's default betas), found by :func:`tune_lr` (RMSprop and AdaDelta
-    never keep the bowl's tolerance; they get lr 0.01 and 1). ``lr`` and
+    never keep the bowl's tolerance; they get lr 0.01 and 1; GD on the bowl
+    gets its theoretical best, 2/(L + μ) = 0.0392). ``lr`` and
     ``adaptive_lr`` are the explorer's starting values for the plain and the
     adaptive racers. ``window`` > 1 averages the loss over that many steps
     before comparing it with ``tol`` (for noisy gradients).
@@ -125,7 +127,7 @@ LANDSCAPES: dict[str, Landscape] = {
     "ill-conditioned bowl": Landscape(
         lambda: objectives.Quadratic.from_eigenvalues(**_BOWL), start=(-2.5, -1.0), tol=1e-8, steps=1000,
         lr=0.0392, adaptive_lr=0.3,
-        tuned={"GD": 0.0316, "momentum": 0.0178, "Nesterov": 0.0178, "AdaGrad": 1.0, "RMSprop": 0.01,
+        tuned={"GD": 0.0392, "momentum": 0.0178, "Nesterov": 0.0178, "AdaGrad": 1.0, "RMSprop": 0.01,
                "AdaDelta": 1.0, "Adam": 0.178}),
     "Rosenbrock": Landscape(
         objectives.Rosenbrock, start=(-1.2, 1.0), tol=1e-8, steps=3000, lr=0.002, adaptive_lr=0.1,
@@ -144,6 +146,9 @@ LANDSCAPES: dict[str, Landscape] = {
 }
 
 _OBJECTIVES: dict[str, object] = {}
+
+#: Grey contour lines: the coloured paths stand out, and the PNGs stay small.
+CONTOUR_GREYS = LinearSegmentedColormap.from_list("contour_greys", ["0.25", "0.7"])
 
 
 def landscape_objective(name: str):
@@ -281,7 +286,9 @@ class _RaceDrawing:
             artist.remove()
         objective = landscape_objective(landscape)
         before = set(self.ax_map.collections) | set(self.ax_map.lines)
-        plotting.contour(self.ax_map, objective, num=100, levels=12, title="")
+        lines = plotting.contour(self.ax_map, objective, num=100, levels=9, title="", filled=False,
+                                 cmap=CONTOUR_GREYS)
+        lines.set_antialiased(False)  # crisp 1-pixel lines compress far better in a PNG
         for axis in (self.ax_map.xaxis, self.ax_map.yaxis):  # few ticks: text is what costs
             axis.set_major_locator(MaxNLocator(4))
         self._contours = [a for a in list(self.ax_map.collections) + list(self.ax_map.lines) if a not in before]
@@ -438,14 +445,16 @@ def plot_runs(objective, runs: dict, tol: float = 1e-8, title: str | None = None
     import matplotlib.pyplot as plt
 
     fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=(10.0, 4.0))
-    plotting.contour(ax_map, objective, num=120, levels=14, title=title or objective.name)
+    lines = plotting.contour(ax_map, objective, num=120, levels=9, title=title or objective.name,
+                             filled=False, cmap=CONTOUR_GREYS)
+    lines.set_antialiased(False)
     results = {}
     for i, (label, run) in enumerate(runs.items()):
         color = PALETTE[(i + 1) % len(PALETTE)] if i else PALETTE[6]
         n = steps_to_tolerance(run, tol, objective.min_value, window)
         results[label] = n
         pts = plotting.clip_path(run.xs, objective.xlim, objective.ylim)
-        ax_map.plot(pts[:, 0], pts[:, 1], "-o", color=color, markersize=2, lw=1.3, zorder=5, label=label)
+        ax_map.plot(pts[:, 0], pts[:, 1], "-", color=color, lw=1.2, zorder=5, label=label)
         gap = np.maximum(np.asarray(run.losses) - objective.min_value, 1e-16)
         ax_loss.semilogy(np.where(np.isfinite(gap), gap, np.nan), color=color,
                          label=f"{label}: {describe_result(run, n)}")
