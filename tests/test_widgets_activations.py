@@ -48,3 +48,15 @@ def test_snapshot_has_two_labelled_panels_per_scheme():
     assert "kaiming_normal: flat" in axes[2].get_title()
     assert np.all(np.isfinite(axes[1].lines[0].get_ydata()))
     plt.close(fig)
+
+
+def test_backgrounds_are_reused_for_settings_seen_before():
+    explorer = widgets.ActivationExplorer(depth=6, width=32, activation="tanh", scheme="xavier_normal")
+    explorer.update(scheme="N(0, 1)")
+    explorer.update(scheme="xavier_normal")
+    seen = len(explorer._backgrounds)
+    first = bytes(explorer.image.value)
+    explorer.update(scheme="N(0, 1)")
+    explorer.update(scheme="xavier_normal")
+    assert len(explorer._backgrounds) == seen
+    assert bytes(explorer.image.value) == first  # the same frame, drawn from the kept background

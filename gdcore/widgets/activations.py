@@ -16,13 +16,14 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from .. import initializers
 from ..data import load_digits
 from ..models import MLP
 from ..plotting import PALETTE
 from ..preprocessing import StandardScaler
+from ._landscape import encode_png
 from ._live import Explorer, new_figure
 
 __all__ = ["SCHEMES", "deep_stack", "stack_statistics", "verdict", "ActivationExplorer",
@@ -127,6 +128,29 @@ def verdict(stats: dict, activation: str) -> tuple[str, str]:
     return word, sentence
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(value, _position=None) -> str:
+    """A log-axis tick label as plain text, ``10⁻³`` (mathtext costs a lot per frame)."""
+    if value <= 0:
+        return ""
+    return "10" + str(int(round(np.log10(value)))).translate(_SUPERSCRIPT)
+
+
+def _nice_ceiling(x: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten that is at least ``x`` (> 0)."""
+    power = 10.0 ** np.floor(np.log10(x))
+    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= x * (1 - 1e-12))
+
+
+def _decades(lo: float, hi: float) -> tuple[float, float]:
+    """Log-axis limits: whole powers of ten around [lo, hi], at least 10⁻² to 10¹."""
+    low = 10.0 ** (np.floor(np.log10(min(lo, 0.01))))
+    high = 10.0 ** (np.ceil(np.log10(max(hi, 10.0))))
+    return low, high
+
+
 class _StackDrawing:
     """The two panels; shared by the explorer and the static snapshot."""
 
@@ -137,32 +161,36 @@ class _StackDrawing:
         ax_hist.set_xlabel("activation value (ReLU: zeros not shown)")
         ax_hist.set_ylabel("fraction of values")
         ax_hist.xaxis.set_major_locator(MaxNLocator(5))
+        ax_hist.yaxis.set_major_locator(MaxNLocator(4))
         self.legend_lines = [ax_hist.plot([], [], color=self.cmap(0.0), label="layer 1")[0],
                              ax_hist.plot([], [], color=self.cmap(0.9), label="last layer")[0]]
         ax_hist.legend(loc="upper right", fontsize=9)
         if ax_std is not None:
             (self.act_line,) = ax_std.semilogy([], [], "o-", color=PALETTE[0], ms=4,
-                                               label="activations $a_l$")
+                                               label="activations a")
             (self.grad_line,) = ax_std.semilogy([], [], "s--", color=PALETTE[1], ms=4,
-                                                label=r"gradients $\partial \ell/\partial z_l$")
+                                                label="gradients ∂ℓ/∂z")
             ax_std.set_xlabel("hidden layer l")
             ax_std.set_ylabel("standard deviation")
             ax_std.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9,
                           frameon=False, borderaxespad=0.2)
-            ax_std.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+            ax_std.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
             ax_std.yaxis.set_major_locator(LogLocator(numticks=6))
+            ax_std.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
             ax_std.yaxis.set_minor_locator(NullLocator())
 
     def draw(self, depth, width, activation, scheme, seed=0) -> dict:
         stats = stack_statistics(depth, width, activation, scheme, seed)
         acts = stats["activations"]
         # ReLU: the exact zeros (about half the values) are left out of the histograms,
-        # and the axis reaches the largest 99th percentile of the positive values.
+        # and the axis reaches the largest 99th percentile of the positive values, rounded
+        # up to 1, 2 or 5 times a power of ten (limits that change rarely keep redraws cheap).
         shown = [a[:64].ravel() for a in acts]
         if activation == "relu":
             shown = [v[v > 0] for v in shown]
             low = 0.0
-            high = max((float(np.percentile(v, 99)) for v in shown if v.size), default=1.0) or 1.0
+            high = max((float(np.percentile(v, 99)) for v in shown if v.size), default=0.0)
+            high = _nice_ceiling(high) if high > 0 else 1.0
         else:
             low, high = -1.0, 1.0
         edges = np.linspace(low, high, BINS + 1)
@@ -178,7 +206,7 @@ class _StackDrawing:
             else:
                 line.set_visible(False)
         self.ax_hist.set_xlim(low, high)
-        self.ax_hist.set_ylim(0, 1.05 * top if top > 0 else 1.0)
+        self.ax_hist.set_ylim(0, min(_nice_ceiling(1.05 * top), 1.0) if top > 0 else 1.0)
         self.ax_hist.set_title(f"{activation}, {scheme}: activations per layer", fontsize=11)
         if self.ax_std is not None:
             layers = np.arange(1, depth + 1)
@@ -189,7 +217,7 @@ class _StackDrawing:
             both = both[(both > 0) & np.isfinite(both)]
             lo, hi = (both.min(), both.max()) if both.size else (1e-3, 1.0)
             self.ax_std.set_xlim(0.5, depth + 0.5)
-            self.ax_std.set_ylim(min(lo, 0.1) / 3, max(hi, 10.0) * 3)
+            self.ax_std.set_ylim(*_decades(lo / 2, hi * 2))
         return stats
 
 
@@ -210,12 +238,59 @@ class ActivationExplorer(Explorer):
         self.fig = new_figure(figsize=(9.0, 3.6))
         ax_hist, ax_std = self.fig.subplots(1, 2)
         self.drawing = _StackDrawing(ax_hist, ax_std)
+        d = self.drawing
+        self._dynamic = [*d.hists, ax_hist.title, d.act_line, d.grad_line]
+        self._backgrounds: dict = {}  # axis limits -> pixels of everything but the dynamic artists
+        self._laid_out = False
         self._build_ui()
 
     def _draw(self, depth, width, activation, scheme) -> str:
         stats = self.drawing.draw(depth, width, activation, scheme)
         word, sentence = verdict(stats, activation)
         return f"<b>{word}</b>: {sentence}."
+
+    def update(self, **values) -> None:
+        """Set controls (if given), recompute, redraw the PNG and the verdict.
+
+        Axes, ticks and labels cost most of a frame, and they depend only on
+        the axis limits, which :class:`_StackDrawing` rounds so that they
+        take few distinct values. Their pixels are kept per set of limits;
+        a frame restores them and draws only the lines and the title on top
+        (matplotlib's blitting).
+        """
+        for name, value in values.items():
+            control = self.controls[name]
+            control.unobserve(self._on_change, names="value")
+            try:
+                control.value = value
+            finally:
+                control.observe(self._on_change, names="value")
+        self.verdict.value = self._draw(**self.values())
+        self.image.value = self._render()
+
+    def _render(self) -> bytes:
+        canvas = self.fig.canvas
+        if not self._laid_out:  # lay out once with everything visible, then keep that layout
+            canvas.draw()
+            self.fig.set_layout_engine("none")
+            self._laid_out = True
+        key = tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes)
+        if key not in self._backgrounds:
+            visible = [artist.get_visible() for artist in self._dynamic]
+            for artist in self._dynamic:
+                artist.set_visible(False)
+            canvas.draw()
+            if len(self._backgrounds) >= 24:  # keep the memory bounded (about 1 MB each)
+                self._backgrounds.pop(next(iter(self._backgrounds)))
+            self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
+            for artist, shown in zip(self._dynamic, visible):
+                artist.set_visible(shown)
+        canvas.restore_region(self._backgrounds[key])
+        renderer = canvas.get_renderer()
+        for artist in self._dynamic:
+            if artist.get_visible():
+                artist.draw(renderer)
+        return encode_png(canvas)
 
 
 def activation_snapshot(schemes=("N(0, 1)", "xavier_normal", "kaiming_normal"), activation: str = "relu",
