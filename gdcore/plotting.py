@@ -162,14 +162,17 @@ def surface(ax, objective, *, num: int = 40, path=None, cmap: str = "viridis", l
     steep landscape's valleys visible.
     """
     X, Y, Z = landscape_grid(objective, num=num, xlim=xlim, ylim=ylim)
+    pts = None
     floor = float(np.min(Z))
+    if path is not None:
+        pts = clip_path(path, xlim or objective.xlim, ylim or objective.ylim, margin=0.0)
+        floor = min(floor, float(np.min(objective(pts)))) if len(pts) else floor
 
     def height(values):
         return np.log10(1.0 + values - floor) if log else values
 
     ax.plot_surface(X, Y, height(Z), cmap=cmap, alpha=0.8, linewidth=0, antialiased=True)
-    if path is not None:
-        pts = clip_path(path, xlim or objective.xlim, ylim or objective.ylim, margin=0.0)
+    if pts is not None:
         ax.plot(pts[:, 0], pts[:, 1], height(objective(pts)), "o-", color="#D55E00", markersize=3,
                 lw=1.5, zorder=10)
     default_x, default_y = getattr(objective, "labels", (r"$\theta_1$", r"$\theta_2$"))
