@@ -21,6 +21,8 @@ def is_number(x) -> bool:
 
 def as_number(x, what: str) -> float:
     """``x`` as a float, or a TypeError naming ``what`` was expected to be a number."""
+    if type(x) is float:  # the common case, checked first: every operation's result
+        return x
     if not is_number(x):
         raise TypeError(f"{what} must be a real number (int or float); got {describe(x)}.")
     return float(x)
