@@ -1,7 +1,8 @@
 """Grade the exercises of chapter notebooks: run them, then read every check's result.
 
-    python tools/grade.py                          # build/student/chapters (the student edition)
-    python tools/grade.py chapters                 # a folder of notebooks
+    python tools/grade.py                          # chapters/ (the book's own: a self-test)
+    make grade                                     # build/student/chapters (the student edition)
+    python tools/grade.py build/student/chapters   # the same, or any folder of notebooks
     python tools/grade.py chapters/01_calculus.ipynb --timeout 60
 
 Each notebook runs top to bottom in a fresh kernel (in its own folder), a
@@ -419,7 +420,7 @@ def longest_first(notebooks: list[Path], previous: dict[str, float]) -> list[Pat
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Grade the exercises of chapter notebooks.")
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks or folders (default: build/student/chapters)")
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks or folders (default: chapters)")
     parser.add_argument("--timeout", type=float, default=float(os.environ.get("GRADE_TIMEOUT", DEFAULT_TIMEOUT)),
                         help=f"seconds per notebook (default {DEFAULT_TIMEOUT}, or $GRADE_TIMEOUT)")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("GRADE_JOBS", 0)) or os.cpu_count() or 1,
@@ -430,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--executed", type=Path, default=Path("build/grade/executed"),
                         help="where the executed notebooks go")
     args = parser.parse_args(argv)
-    paths = args.paths or [Path("build/student/chapters")]
+    paths = args.paths or [Path("chapters")]
     extra = args.extra if args.extra is not None else (Path("grading/extra") if Path("grading/extra").is_dir() else None)
     if extra is not None and not extra.is_dir():
         print(f"grade: the private checks folder {extra} does not exist", file=sys.stderr)

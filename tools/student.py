@@ -55,8 +55,8 @@ SOLUTION_DIRECTIVES = {"admonition", "dropdown"}
 MIN_LEAK_CHARS = 8
 # ... and a line this long is evidence even inside another line (a traceback, a repr).
 MIN_EMBEDDED_CHARS = 24
-# Requirements the book needs to build its website and test itself, not to do the coursework.
-BOOK_ONLY_REQUIREMENTS = ("jupyter-book", "sphinx", "myst", "nbval", "pytest", "-e ")
+# What running and grading notebooks needs, besides gdcore's dependencies and what chapters import.
+RUNTIME_REQUIREMENTS = {"ipykernel", "ipywidgets", "jupyterlab", "nbclient", "nbformat"}
 
 
 class AuthoringError(ValueError):
@@ -439,15 +439,34 @@ def find_leaks(book: nbformat.NotebookNode, student: nbformat.NotebookNode) -> l
 # --------------------------------------------------------------------------- the edition folder
 
 
-def student_requirements(book_requirements: str) -> str:
-    keep = []
-    for line in book_requirements.splitlines():
-        bare = line.strip()
-        if not bare or bare.startswith("#") or bare.lower().startswith(BOOK_ONLY_REQUIREMENTS):
-            continue
-        keep.append(bare)
+def _requirement_name(line: str) -> str:
+    return re.split(r"[\s\[<>=!~;@]", line.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def imported_modules(notebooks: list[nbformat.NotebookNode]) -> set[str]:
+    """Top-level modules the chapters import (``sympy``, ``numpy``, ...)."""
+    modules = set()
+    for nb in notebooks:
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                modules.update(m.lower() for m in re.findall(r"^\s*(?:from|import)\s+(\w+)", cell.source, re.M))
+    return modules
+
+
+def student_requirements(book_requirements: str, needed: set[str]) -> str:
+    """The book's pinned requirements that the coursework needs (``needed`` names), then gdcore itself.
+
+    The book's website and test tools (jupyter-book, nbval, browsers, ...) stay out.
+    """
+    keep = [line.strip() for line in book_requirements.splitlines()
+            if line.strip() and not line.strip().startswith(("#", "-")) and _requirement_name(line) in needed]
     return ("# What the coursework needs: `pip install -r requirements.txt` (from this folder).\n"
             + "\n".join(keep) + "\n# gdcore, the book's library (with the exercise checks), from this folder.\n-e .\n")
+
+
+def needed_requirements(book_pyproject: Path, notebooks: list[nbformat.NotebookNode]) -> set[str]:
+    project = tomllib.loads(book_pyproject.read_text(encoding="utf-8"))["project"]
+    return RUNTIME_REQUIREMENTS | {_requirement_name(d) for d in project.get("dependencies", [])} | imported_modules(notebooks)
 
 
 def student_pyproject(book_pyproject: Path) -> str:
@@ -525,7 +544,7 @@ Chapters: {chapters}.
 
 ## Set up (once)
 
-With Python 3.10 or newer:
+With Python 3.11 or newer (requirements.txt pins the versions the book is tested with):
 
 ```bash
 python -m venv .venv
@@ -589,12 +608,12 @@ def write_edition(chapters: Path, out: Path, timeout: int | None = None) -> list
     from grade import DEFAULT_TIMEOUT
 
     notebooks = sorted(chapters.glob("*.ipynb"))
+    books = [nbformat.read(path, as_version=4) for path in notebooks]
     if out.exists():
         shutil.rmtree(out)
     (out / "chapters").mkdir(parents=True)
     summary = []
-    for path in notebooks:
-        book = nbformat.read(path, as_version=4)
+    for path, book in zip(notebooks, books):
         edition = student_notebook(book, name=path.name)
         leaks = find_leaks(book, edition.notebook)
         if leaks:
@@ -615,7 +634,8 @@ def write_edition(chapters: Path, out: Path, timeout: int | None = None) -> list
     shutil.copy2(ROOT / "tools" / "grade.py", out / "tools" / "grade.py")
     (out / "pyproject.toml").write_text(student_pyproject(ROOT / "pyproject.toml"), encoding="utf-8")
     (out / "requirements.txt").write_text(
-        student_requirements((ROOT / "requirements.txt").read_text(encoding="utf-8")), encoding="utf-8")
+        student_requirements((ROOT / "requirements.txt").read_text(encoding="utf-8"),
+                             needed_requirements(ROOT / "pyproject.toml", books)), encoding="utf-8")
     (out / ".github" / "workflows").mkdir(parents=True)
     (out / ".github" / "workflows" / "grade.yml").write_text(WORKFLOW, encoding="utf-8")
     (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
