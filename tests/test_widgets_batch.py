@@ -34,7 +34,7 @@ def test_update_moves_artists_and_verdict():
     assert bytes(explorer.image.value) != first
     x, _ = explorer.drawing.end.get_data()
     assert list(x) == [2]
-    assert explorer.drawing.legend.get_texts()[2].get_text() == "mini-batch (B = 8)"
+    assert explorer.drawing.ax.get_title() == "learning rate 0.02, mini-batch size 8"
 
 
 def test_the_verdict_agrees_with_the_check():
@@ -70,6 +70,7 @@ def test_snapshot_has_one_labelled_panel_per_setting():
 
 @pytest.mark.parametrize("excess, words", [
     (1.2345, "1.23% above the optimum"), (250.0, "3.5 times the optimum"), (np.inf, "diverged"),
+    (167_900.0, "1,680 times the optimum"),
 ])
 def test_describe_excess(excess, words):
     assert batch_explorer.describe_excess(excess) == words

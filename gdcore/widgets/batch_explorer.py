@@ -10,7 +10,8 @@ spent (exercise 4.4).
 
 Every run is linear regression on the standardized airfoil training set
 (:func:`airfoil_problem`), from all-zero parameters, shuffled with seed 0;
-runs are cached, so moving the budget slider only redraws.
+runs are cached, so moving the budget slider only redraws, and redrawing is
+blitted (the axes are drawn once).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from matplotlib.ticker import FixedLocator, LogLocator, NullLocator
 
 from .. import data, descent, models, optimizers, preprocessing
 from ..plotting import PALETTE
+from ._landscape import Blitter, FastExplorer
 from ._live import Explorer, new_figure
 
 #: The learning rates and batch sizes the sliders offer.
@@ -101,7 +103,8 @@ def describe_excess(excess: float) -> str:
         return "diverged"
     if excess < 100:
         return f"{excess:.2f}% above the optimum"
-    return f"{1 + excess / 100:.3g} times the optimum"
+    ratio = 1 + excess / 100
+    return f"{ratio:.3g} times the optimum" if ratio < 1000 else f"{ratio:,.0f} times the optimum"
 
 
 class _BatchDrawing:
@@ -111,7 +114,7 @@ class _BatchDrawing:
         self.ax = ax
         (self.full,) = ax.plot([], [], color=PALETTE[0], label="batch (full)")
         (self.stochastic,) = ax.plot([], [], color=PALETTE[1], lw=1.2, label="stochastic (B = 1)")
-        (self.mini,) = ax.plot([], [], color=PALETTE[2], label="mini-batch")
+        (self.mini,) = ax.plot([], [], color=PALETTE[2], label="mini-batch (B as in the title)")
         (self.end,) = ax.plot([], [], "o", color=PALETTE[2], markersize=7)
         self.budget = ax.axvline(1.0, color="gray", lw=1, ls="--")
         ax.axhline(100 * TARGET, color="black", lw=1, ls=":", label=f"target: {100 * TARGET:g}% above optimum")
@@ -130,9 +133,6 @@ class _BatchDrawing:
         for line, size in ((self.full, None), (self.stochastic, 1), (self.mini, batch_size)):
             x, excess, _ = excess_curve(size, lr)
             line.set_data(x, np.clip(excess, _FLOOR, 1e6))
-        self.mini.set_label(f"mini-batch (B = {batch_size})")
-        if self.legend is not None:
-            self.legend.get_texts()[2].set_text(self.mini.get_label())
         x, excess, history = excess_curve(batch_size, lr)
         reached = x <= epochs + 1e-12
         final = excess[reached][-1] if x[reached][-1] >= epochs - 1e-12 else np.inf
@@ -142,8 +142,12 @@ class _BatchDrawing:
         return float(final)
 
 
-class BatchExplorer(Explorer):
-    """Choose a batch size, a learning rate and a budget of epochs; compare the three variants."""
+class BatchExplorer(FastExplorer, Explorer):
+    """Choose a batch size, a learning rate and a budget of epochs; compare the three variants.
+
+    Rendering is blitted: axes, ticks and the target line are drawn once, a
+    frame redraws only the curves, the budget marker and the title.
+    """
 
     def __init__(self, batch_size: int = 32, lr: float = 0.01, epochs: int = 2):
         self.controls = {
@@ -155,7 +159,8 @@ class BatchExplorer(Explorer):
                                         continuous_update=False),
         }
         self.fig = new_figure(figsize=(7.5, 3.8))
-        self.drawing = _BatchDrawing(self.fig.subplots())
+        d = self.drawing = _BatchDrawing(self.fig.subplots())
+        self.blitter = Blitter(self.fig, [d.full, d.stochastic, d.mini, d.end, d.budget, d.ax.title])
         self._build_ui()
 
     def _draw(self, batch_size, lr, epochs) -> str:
@@ -186,7 +191,6 @@ def batch_snapshot(settings=((32, 0.005), (32, 0.05), (32, 0.5)), epochs: int = 
         if i:
             ax.set_ylabel("")
     handles, labels = axes[0].get_legend_handles_labels()
-    labels = [label if not label.startswith("mini-batch") else "mini-batch (B as titled)" for label in labels]
     fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9, bbox_to_anchor=(0.5, -0.02))
     fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
     fig.suptitle("Training loss above the least-squares optimum, three ways to batch")
