@@ -57,6 +57,9 @@ def test_stepper_walks_the_steps_and_adapts_to_the_expression():
     explorer.controls["expression"].value = "sin(x) * cos(y) + x**2"  # as a student would
     assert explorer.controls["step"].max == 12
     assert "step 8 of 12" in explorer.verdict.value  # the step is kept, its range adapts
+    drawing = explorer.drawing  # the old graph's boxes and arrows are gone
+    assert len(explorer.ax.patches) == len(drawing.boxes) + len(drawing.arrows)
+    assert len(explorer.ax.texts) == len(drawing.texts)
 
 
 def test_snapshot_has_one_panel_per_step():

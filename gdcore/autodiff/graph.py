@@ -170,6 +170,11 @@ class GraphDrawing:
         ax.set_aspect("equal")
         ax.axis("off")
 
+    def remove(self) -> None:
+        """Take the drawing's boxes, texts and arrows off the axes (cheaper than ``ax.clear()``)."""
+        for artist in [*self.boxes.values(), *self.texts.values(), *self.arrows.values()]:
+            artist.remove()
+
     def _edge_ends(self, parent, node):
         (x0, y0), (x1, y1) = self.pos[parent], self.pos[node]
         return (x0 + BOX_W / 2, y0), (x1 - BOX_W / 2, y1)

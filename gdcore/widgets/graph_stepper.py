@@ -61,7 +61,7 @@ class GraphStepper(Explorer):
         }
         self.fig = new_figure(figsize=(9.0, 3.4))
         self.ax = self.fig.add_subplot()
-        self._key = None
+        self._key, self.drawing = None, None
         self._build_ui()
 
     def _set_step_range(self, n_steps: int) -> int:
@@ -79,7 +79,8 @@ class GraphStepper(Explorer):
             self._key = key
             output = build(expression, x, y)
             self.steps = trace(output)
-            self.ax.clear()
+            if self.drawing is not None:
+                self.drawing.remove()
             self.drawing = GraphDrawing(self.ax, output)
             step = self._set_step_range(len(self.steps))
         text = show_step(self.drawing, self.steps, step)
