@@ -81,6 +81,7 @@ class NotebookReport:
     path: str
     chapter: str
     seconds: float = 0.0
+    cpu_seconds: float | None = None  # the kernel's CPU time (None where it could not be measured)
     problem: str = ""  # time limit, dead kernel, ...: one sentence
     rows: list[Row] = field(default_factory=list)
 
@@ -135,6 +136,12 @@ try:
 except Exception as _grade_error:
     _grade_report = {{"error": f"{{type(_grade_error).__name__}}: {{_grade_error}}"}}
 _grade_report["extra_errors"] = _grade_extra_errors
+try:  # the kernel's own CPU time: what the notebook costs, whatever else the machine is doing
+    import resource as _grade_resource
+    _grade_usage = _grade_resource.getrusage(_grade_resource.RUSAGE_SELF)
+    _grade_report["cpu_seconds"] = round(_grade_usage.ru_utime + _grade_usage.ru_stime, 1)
+except Exception:
+    pass
 print({MARKER!r} + _grade_json.dumps(_grade_report))
 """
 
@@ -256,7 +263,7 @@ def still_a_stub(nb, exercise_id: str) -> int | None:
 def grade_execution(path: Path, run: Execution, timeout: float, registry: dict) -> NotebookReport:
     """One row per exercise of the notebook's chapter (and per private check that ran)."""
     chapter = chapter_number(path)
-    report = NotebookReport(str(path), path.stem, round(run.seconds, 1))
+    report = NotebookReport(str(path), path.stem, round(run.seconds, 1), (run.report or {}).get("cpu_seconds"))
     if run.stopped_at is not None:
         report.problem = f"stopped at its time limit of {timeout:g} s in cell {run.stopped_at + 1}"
     elif run.died_at is not None:
@@ -395,11 +402,13 @@ async def grade_all(notebooks: list[Path], timeout: float, jobs: int, extra: Pat
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
                 nb = nbformat.read(path, as_version=4)
                 run = Execution(nb, timeout + 120, None, stopped_at=len(nb.cells) - 1)
-            print(f"graded {path.name} in {run.seconds:.0f} s", file=sys.stderr, flush=True)
             if executed is not None:
                 executed.mkdir(parents=True, exist_ok=True)
                 nbformat.write(run.nb, executed / path.name)
-            return grade_execution(path, run, timeout, registry)
+            report = grade_execution(path, run, timeout, registry)
+            cpu = f" ({report.cpu_seconds:g} s of CPU in its kernel)" if report.cpu_seconds is not None else ""
+            print(f"graded {path.name} in {run.seconds:.0f} s{cpu}", file=sys.stderr, flush=True)
+            return report
 
     tasks = {p: asyncio.ensure_future(one(p)) for p in longest_first(notebooks, previous or {})}
     return [await tasks[p] for p in notebooks]
