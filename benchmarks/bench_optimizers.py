@@ -34,6 +34,20 @@ OPTIMIZERS = {
 }
 
 
+def bench_race_explorer() -> None:
+    """The race explorer's update, as a slider move triggers it (target: 50 ms median)."""
+    from gdcore.widgets import RaceExplorer
+
+    explorer = RaceExplorer(steps=300)
+    momenta = iter([0.5, 0.6, 0.7, 0.8] * 100)  # each move recomputes the momentum racer only
+    ms = median_ms(lambda: explorer.update(momentum=next(momenta)), repeat=20)
+    print(f"RaceExplorer.update, momentum slider (1 of 3 racers recomputed, 300 steps): {ms:6.1f} ms median")
+    explorer.update(racers=tuple(explorer.controls["racers"].options))
+    lrs = iter([0.01, 0.02, 0.03] * 100)  # recomputes GD, momentum, Nesterov
+    ms = median_ms(lambda: explorer.update(lr=next(lrs)), repeat=20)
+    print(f"RaceExplorer.update, lr slider (3 of 7 racers recomputed, 300 steps):       {ms:6.1f} ms median")
+
+
 def main() -> None:
     rng = np.random.default_rng(0)
     params = rng.normal(size=N)
@@ -48,6 +62,7 @@ def main() -> None:
         opt.step(params, grad)  # first step allocates the state
         ms = median_ms(lambda: opt.step(params, grad), repeat=20)
         print(f"{name:22s} {ms:8.2f} {ms / one_pass:11.1f} {ms / gd_line:16.1f}")
+    bench_race_explorer()
 
 
 if __name__ == "__main__":

@@ -106,3 +106,30 @@ def test_race_momentum_answers():
     assert "[0, 1)" in checks.check_race_momentum(1.5).message
     assert not checks.check_race_momentum("0.6").passed
     assert not checks.check_race_momentum(stub).passed
+
+
+# --------------------------------------------------------------------------- 5.4
+
+
+def test_cosine_right_answer_passes():
+    import math
+
+    assert checks.check_cosine_lr(lambda t, lr, T: lr * (1 + math.cos(math.pi * t / T)) / 2).passed
+    assert checks.check_cosine_lr(lambda t, lr, T: 0.5 * lr * (1 + np.cos(np.pi * t / T))).passed
+
+
+@pytest.mark.parametrize("wrong, hint", [
+    (lambda t, lr, T: lr * np.cos(np.pi * t / T), "goes negative"),
+    (lambda t, lr, T: lr * (1 + np.cos(t / T)) / 2, "without π"),
+    (lambda t, lr, T: lr * (1 + np.cos(np.pi * t / (T - 1))) / 2, "T_max − 1"),
+    (lambda t, lr, T: lr * (1 - t / T), "linear decay"),
+    (lambda t, lr, T: lr, "Use base_lr"),
+])
+def test_cosine_wrong_answers_fail(wrong, hint):
+    result = checks.check_cosine_lr(wrong)
+    assert not result.passed and hint in result.message
+
+
+def test_cosine_stub_and_bad_return():
+    assert "Not attempted" in checks.check_cosine_lr(stub).message
+    assert "return a number" in checks.check_cosine_lr(lambda t, lr, T: "fast").message

@@ -7,7 +7,7 @@ import numpy as np
 from .. import optimizers
 from ._core import exercise, failed, fmt, passed
 
-__all__ = ["check_momentum_step", "check_bias_correction", "check_race_momentum", "RACE_LR"]
+__all__ = ["check_momentum_step", "check_bias_correction", "check_race_momentum", "check_cosine_lr", "RACE_LR"]
 
 
 def _pair(result, what: str):
@@ -154,3 +154,36 @@ def check_race_momentum(momentum):
            else "the ball overshoots and oscillates across the valley")
     return failed(f"Momentum {fmt(momentum, 3)} takes {yours} steps, but {best} are possible: {why}. "
                   f"{direction} the momentum and watch the step count in the verdict.")
+
+
+@exercise("5.4", "the cosine schedule")
+def check_cosine_lr(cosine_lr):
+    """``cosine_lr(t, base_lr, T_max)`` should be ``base_lr * (1 + cos(pi * t / T_max)) / 2``."""
+    from ..schedules import CosineAnnealingLR
+
+    base_lr, T_max = 0.1, 20
+    reference = CosineAnnealingLR(optimizers.SGD(lr=base_lr), T_max=T_max)
+    ts = np.arange(T_max + 1)
+    got = []
+    for t in ts:
+        value = cosine_lr(int(t), base_lr, T_max)
+        try:
+            got.append(float(value))
+        except (TypeError, ValueError):
+            return failed(f"cosine_lr should return a number; got {value!r} for t = {t}.")
+    got, expected = np.array(got), np.array([reference.lr_at(int(t)) for t in ts])
+    if np.allclose(got, expected, rtol=1e-12, atol=1e-15):
+        return passed(f"cosine_lr matches CosineAnnealingLR: {fmt(got[0])} at t = 0, {fmt(got[T_max // 2])} "
+                      f"halfway, {fmt(got[-1])} at t = T_max, flat at both ends and steepest in the middle.")
+    k = int(np.argmax(np.abs(got - expected)))
+    wrong = {
+        "base_lr · cos(πt/T), which goes negative after halfway: add 1 and halve, (1 + cos)/2":
+            base_lr * np.cos(np.pi * ts / T_max),
+        "the cosine of t/T without π: the angle must run from 0 to π": base_lr * (1 + np.cos(ts / T_max)) / 2,
+        "a schedule that reaches 0 at T_max − 1: divide by T_max": base_lr * (1 + np.cos(np.pi * ts / (T_max - 1))) / 2,
+        "a linear decay: the cosine schedule is base_lr · (1 + cos(πt/T))/2": base_lr * (1 - ts / T_max),
+    }
+    hint = next((f"That looks like {name}." for name, values in wrong.items()
+                 if np.allclose(got, values, rtol=1e-9, atol=1e-12)),
+                "Use base_lr * (1 + cos(pi * t / T_max)) / 2.")
+    return failed(f"cosine_lr({ts[k]}, {base_lr}, {T_max}) returned {fmt(got[k])}, expected {fmt(expected[k])}. {hint}")
