@@ -15,6 +15,19 @@ def test_xavier_bound_right_and_typical_mistakes():
     assert not r.passed and "should return a number" in r.message
 
 
+def test_kaiming_std_right_and_typical_mistakes():
+    right = lambda shape, mode: math.sqrt(2 / (shape[0] if mode == "fan_in" else shape[1]))  # noqa: E731
+    assert checks.check_kaiming_std(right).passed
+    r = checks.check_kaiming_std(lambda shape, mode: math.sqrt(2 / (shape[1] if mode == "fan_in" else shape[0])))
+    assert not r.passed and "swapped" in r.message and "returned 0.25, expected 0.1768" in r.message
+    r = checks.check_kaiming_std(lambda shape, mode: 2 / (shape[0] if mode == "fan_in" else shape[1]))
+    assert not r.passed and "square root" in r.message
+    r = checks.check_kaiming_std(lambda shape, mode: math.sqrt(2 / (shape[0] + shape[1])))
+    assert not r.passed and "Xavier" in r.message
+    r = checks.check_kaiming_std(lambda shape, mode: math.sqrt(2 / shape[0]))  # ignores mode
+    assert not r.passed and "kaiming_std((64, 32), 'fan_out') returned" in r.message
+
+
 def test_relu_variance_factor_right_and_typical_mistakes():
     assert checks.check_relu_variance_factor(lambda n, s, d: (n * s**2 / 2) ** d).passed
     r = checks.check_relu_variance_factor(lambda n, s, d: (n * s**2) ** d)
@@ -47,4 +60,4 @@ def test_unattempted_stubs_fail_with_one_sentence():
     r = checks.check_xavier_bound(stub)
     assert not r.passed and r.message.startswith("Not attempted yet")
     assert not checks.check_relu_variance_factor(stub).passed
-    assert {e.id for e in checks.exercises_of_chapter(6)} == {"6.1", "6.2", "6.3"}
+    assert {e.id for e in checks.exercises_of_chapter(6)} == {"6.1", "6.2", "6.3", "6.4"}

@@ -7,7 +7,7 @@ import numbers
 
 from ._core import exercise, failed, fmt, passed
 
-__all__ = ["check_xavier_bound", "check_relu_variance_factor", "check_relu_stack_alive"]
+__all__ = ["check_xavier_bound", "check_kaiming_std", "check_relu_variance_factor", "check_relu_stack_alive"]
 
 _LAYERS = [(64, 32), (784, 256), (10, 10), (3, 1000)]
 
@@ -51,10 +51,49 @@ def check_xavier_bound(xavier_bound):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+_SHAPES = [(64, 32), (32, 10), (300, 100)]
+
+
+@exercise("6.2", "Kaiming's standard deviation")
+def check_kaiming_std(kaiming_std):
+    """``kaiming_std(shape, mode)``: sqrt(2 / fan) for a (fan_in, fan_out) weight, fan by ``mode``."""
+    cases = [(shape, mode) for shape in _SHAPES for mode in ("fan_in", "fan_out")]
+    got = [_number(kaiming_std(shape, mode), "kaiming_std") for shape, mode in cases]
+
+    def fan(shape, mode, swapped=False):
+        first = (mode == "fan_in") != swapped
+        return shape[0] if first else shape[1]
+
+    expected = [math.sqrt(2 / fan(shape, mode)) for shape, mode in cases]
+    if all(_close(g, e) for g, e in zip(got, expected)):
+        return passed(f"kaiming_std((64, 32), 'fan_in') = {fmt(got[0])} = sqrt(2/64): in gdcore a weight is "
+                      "(fan_in, fan_out), so fan_in is shape[0] (in PyTorch, whose weights are transposed, "
+                      "it is shape[1]).")
+    mistakes = [
+        (lambda shape, mode: math.sqrt(2 / fan(shape, mode, swapped=True)),
+         "The fans are swapped: that is PyTorch's (fan_out, fan_in) layout. Here a weight has shape "
+         "(fan_in, fan_out), so fan_in = shape[0] and fan_out = shape[1]."),
+        (lambda shape, mode: 2 / fan(shape, mode), "That is the variance 2/fan; the standard deviation is its square root."),
+        (lambda shape, mode: math.sqrt(1 / fan(shape, mode)), "That is gain 1; ReLU's gain is √2, "
+                                                             "so the std is sqrt(2 / fan)."),
+        (lambda shape, mode: math.sqrt(2 / (shape[0] + shape[1])), "That is Xavier's std (both fans); "
+                                                                   "Kaiming uses one fan, chosen by mode."),
+    ]
+    hint = "std = sqrt(2 / fan), with fan = shape[0] for mode 'fan_in' and shape[1] for 'fan_out'."
+    for formula, message in mistakes:
+        if all(_close(g, formula(*case)) for g, case in zip(got, cases)):
+            hint = message
+            break
+    for g, e, (shape, mode) in zip(got, expected, cases):
+        if not _close(g, e):
+            return failed(f"kaiming_std({shape}, {mode!r}) returned {fmt(g)}, expected {fmt(e)}. {hint}")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 _CASES = [(128, 1.0, 1), (128, math.sqrt(0.1), 10), (100, 0.1, 3), (64, math.sqrt(2 / 64), 20)]
 
 
-@exercise("6.2", "the ReLU variance factor")
+@exercise("6.3", "the ReLU variance factor")
 def check_relu_variance_factor(variance_factor):
     """``variance_factor(width, std, depth)`` should be (width * std**2 / 2) ** depth."""
     got = [_number(variance_factor(n, s, d), "variance_factor") for n, s, d in _CASES]
@@ -89,7 +128,7 @@ def _relu_verdicts() -> dict[str, str]:
     return {name: verdict(stack_statistics(10, 128, "relu", name), "relu")[0] for name in SCHEMES}
 
 
-@exercise("6.3", "keep a ReLU stack alive")
+@exercise("6.4", "keep a ReLU stack alive")
 def check_relu_stack_alive(alive):
     """``alive``: every scheme (dropdown names) whose verdict is "flat" for 10 ReLU layers of width 128."""
     verdicts = _relu_verdicts()
