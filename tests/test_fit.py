@@ -198,3 +198,19 @@ def test_path_losses(regression):
         h.path_losses(model, X, y, [7])
     with pytest.raises(ValueError, match="record_path=True"):
         fit(model, X, y, 0.05, epochs=1, seed=0).path_losses(model, X, y)
+
+
+def test_fit_with_a_real_schedule_steps_once_per_epoch(regression):
+    from gdcore import schedules
+
+    model, X, y = regression
+    opt = optimizers.SGD(lr=0.1)
+    h = fit(model, X, y, opt, epochs=4, batch_size=25, seed=0, scheduler=schedules.StepLR(opt, step_size=2, gamma=0.5))
+    np.testing.assert_allclose(h.lrs, [0.1] * 4 + [0.05] * 4)
+
+
+def test_fit_trains_the_mlp_too():
+    X, y = data.make_two_blobs(60, distance=4.0, seed=0)
+    model = models.MLP([2, 8, 2])
+    h = fit(model, X, y.astype(int), optimizers.SGD(lr=0.5), epochs=30, batch_size=10, seed=0)
+    assert h.stop_reason == "max_epochs" and h.loss < 0.5 * h.epoch_losses[0]
