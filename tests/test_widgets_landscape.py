@@ -97,3 +97,18 @@ def test_lr_snapshot_small_multiples():
     assert len([ax for ax in fig.axes if ax.get_visible()]) == 3
     assert "diverged" in fig.axes[1].get_title()
     plt.close(fig)
+
+
+def test_nice_limit_steps():
+    from gdcore.widgets.gradient_explorer import nice_limit
+
+    assert [nice_limit(v) for v in [0.5, 0.95, 3.0, 4.6, 180.0, 1314.0]] == [1.0, 2.0, 5.0, 10.0, 200.0, 2000.0]
+    assert nice_limit(0.0) == 1e-3
+
+
+def test_gradient_explorer_slope_axis_follows_the_gradient():
+    explorer = widgets.GradientExplorer(name="Himmelblau", point=(0.08, 2.88))  # |grad| about 0.42
+    assert explorer.drawing.ax_slope.get_ylim() == (-0.5, 0.5)
+    explorer.update(x=1.0, y=1.0)  # |grad| about 46
+    low, high = explorer.drawing.ax_slope.get_ylim()
+    assert high == 100.0 and low == -100.0

@@ -86,7 +86,7 @@ class Blitter:
 
 
 def encode_png(canvas) -> bytes:
-    """The canvas's current pixels as PNG bytes (fast compression)."""
+    """The canvas's current pixels as PNG bytes (fast compression; RGB, since the figure is opaque)."""
     import io
 
     from PIL import Image
@@ -94,7 +94,7 @@ def encode_png(canvas) -> bytes:
     width, height = canvas.get_width_height(physical=True)
     image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    image.save(buffer, format="png", compress_level=1)
+    image.convert("RGB").save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 

@@ -36,6 +36,20 @@ ANGLES = np.linspace(0.0, 360.0, 361)  # degrees, for the directional-slope curv
 SAMPLE_ANGLES = np.arange(0.0, 360.0, 30.0)  # where finite differences are drawn as dots
 
 
+def nice_limit(value: float) -> float:
+    """A round axis limit a little above ``value``: 1, 2 or 5 times a power of ten.
+
+    The slope panel's axis only changes (and is only redrawn) when the
+    gradient's length crosses one of these steps.
+    """
+    value = max(1.1 * float(value), 1e-3)
+    power = 10.0 ** np.floor(np.log10(value))
+    for step in (1.0, 2.0, 5.0, 10.0):
+        if value <= step * power:
+            return float(step * power)
+    return float(10.0 * power)
+
+
 def directional_slopes(objective, point, angles_deg, h: float = 1e-5):
     """Finite-difference slopes of ``objective`` at ``point`` in the directions ``angles_deg``."""
     t = np.deg2rad(np.asarray(angles_deg, dtype=float))
@@ -99,8 +113,9 @@ class _GradientDrawing:
             self.slope_curve.set_data(ANGLES, g[0] * np.cos(t) + g[1] * np.sin(t))
             self.slope_dots.set_data(SAMPLE_ANGLES, directional_slopes(objective, p, SAMPLE_ANGLES))
             self.slope_max.set_data([np.degrees(np.arctan2(g[1], g[0])) % 360], [norm])
-            top = max(1.15 * norm, 1e-3)
-            self.ax_slope.set_ylim(-top, top)
+            top = nice_limit(norm)
+            if self.ax_slope.get_ylim() != (-top, top):
+                self.ax_slope.set_ylim(-top, top)
         return objective, value, g
 
 
@@ -140,7 +155,7 @@ class GradientExplorer(FastExplorer, Explorer):
         self.drawing = d = _GradientDrawing(ax_map, ax_slope)
         ax_map.legend(handles=[d.ascent, d.descent, d.tangent], loc="lower left", fontsize=7)
         self.blitter = Blitter(self.fig, [d.tangent, d.ascent, d.descent, d.heads, d.point, d.slope_curve,
-                                          d.slope_dots, d.slope_max, ax_slope.yaxis])
+                                          d.slope_dots, d.slope_max])
         self._shown = None
         self._build_ui()
 
@@ -150,10 +165,11 @@ class GradientExplorer(FastExplorer, Explorer):
         self._set_slider("y", *objective.ylim, PRESETS[name][1])
 
     def _draw(self, name, x, y) -> str:
-        if self._shown != name:
-            self.blitter.invalidate()
-            self._shown = name
         objective, value, g = self.drawing.draw(name, x, y)
+        static = (name, self.drawing.ax_slope.get_ylim())  # what the cached background shows
+        if self._shown != static:
+            self.blitter.invalidate()
+            self._shown = static
         return verdict(objective, x, y, value, g)
 
 

@@ -109,7 +109,7 @@ class LearningRateExplorer(FastExplorer, Explorer):
         ax_map, ax_loss = self.fig.subplots(1, 2)
         self.drawing = _PathDrawing(ax_map, ax_loss)
         d = self.drawing
-        self.blitter = Blitter(self.fig, [d.path, d.start, d.end, d.curve, ax_map.title])
+        self.blitter = Blitter(self.fig, [d.path, d.start, d.end, d.curve])
         self._static = None  # the settings the cached background was drawn for
         self._build_ui()
         self.widget.children = (self.widget.children[0], self.best_button) + self.widget.children[1:]
@@ -133,7 +133,6 @@ class LearningRateExplorer(FastExplorer, Explorer):
             self.blitter.invalidate()
             self._static = (name, steps)
         objective, run = self.drawing.draw(name, lr, x0, y0, steps)
-        self.drawing.ax_map.set_title(f"{objective.name}\nlr = {lr:.4g}: {describe_run(run)}", fontsize=10)
         self.last_run = run
         detail = run.reason()
         if run.stop_reason != "diverged":
