@@ -151,3 +151,34 @@ def test_bad_data():
         model.loss(params[:-1], X, y)
     with pytest.raises(ValueError, match="regression"):
         MLP([5, 1], task="regression").accuracy(np.zeros(6), X, y)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: optimizers.SGD(lr=0.1, momentum=0.9, nesterov=True),
+    lambda: optimizers.AdaGrad(lr=0.05),
+    lambda: optimizers.RMSprop(lr=0.003),
+    lambda: optimizers.AdaDelta(lr=1.0),
+    lambda: optimizers.Adam(lr=0.003, amsgrad=True),
+    lambda: optimizers.AdamW(lr=0.003),
+])
+def test_every_optimizer_trains_the_mlp_through_fit(make):
+    from gdcore import descent
+
+    ds = data.load_digits()
+    X, y = ds.X[:300] / 16, ds.y[:300]
+    model = MLP([64, 16, 10], init="kaiming_uniform")
+    history = descent.fit(model, X, y, make(), epochs=3, batch_size=32, seed=0)
+    assert history.stop_reason == "max_epochs"
+    assert history.params.shape == (model.n_params,)
+    assert history.epoch_losses[-1] < history.epoch_losses[0]
+
+
+def test_regression_mlp_fits_a_curve_through_fit():
+    from gdcore import descent
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-2, 2, size=(200, 1))
+    y = np.sin(2 * X[:, 0])
+    model = MLP([1, 32, 1], activation="tanh", init="xavier_uniform", task="regression")
+    history = descent.fit(model, X, y, optimizers.Adam(lr=0.01), epochs=60, batch_size=20, seed=0)
+    assert history.epoch_losses[-1] < 0.05 * history.epoch_losses[0]
