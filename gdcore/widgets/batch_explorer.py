@@ -114,7 +114,7 @@ class _BatchDrawing:
         self.ax = ax
         (self.full,) = ax.plot([], [], color=PALETTE[0], label="batch (full)")
         (self.stochastic,) = ax.plot([], [], color=PALETTE[1], lw=1.2, label="stochastic (B = 1)")
-        (self.mini,) = ax.plot([], [], color=PALETTE[2], label="mini-batch (B as in the title)")
+        (self.mini,) = ax.plot([], [], color=PALETTE[2], label="mini-batch (your B)")
         (self.end,) = ax.plot([], [], "o", color=PALETTE[2], markersize=7)
         self.budget = ax.axvline(1.0, color="gray", lw=1, ls="--")
         ax.axhline(100 * TARGET, color="black", lw=1, ls=":", label=f"target: {100 * TARGET:g}% above optimum")
@@ -126,7 +126,9 @@ class _BatchDrawing:
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("epochs (samples seen / n)")
         ax.set_ylabel("training MSE above optimum (%)")
-        self.legend = ax.legend(loc="upper right", fontsize=8) if legend else None
+        # below the axes, so that no curve is ever drawn over it (the legend is static when blitting)
+        self.legend = (ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=4,
+                                        fontsize=8) if legend else None)
 
     def draw(self, batch_size: int, lr: float, epochs: int) -> float:
         """Move every artist; return the mini-batch run's excess (%) after ``epochs`` (inf if diverged)."""
@@ -138,7 +140,6 @@ class _BatchDrawing:
         final = excess[reached][-1] if x[reached][-1] >= epochs - 1e-12 else np.inf
         self.end.set_data([epochs], [np.clip(final, _FLOOR, 1e5)] if np.isfinite(final) else [np.nan])
         self.budget.set_xdata([epochs, epochs])
-        self.ax.set_title(f"learning rate {lr:g}, mini-batch size {batch_size}")
         return float(final)
 
 
@@ -146,7 +147,7 @@ class BatchExplorer(FastExplorer, Explorer):
     """Choose a batch size, a learning rate and a budget of epochs; compare the three variants.
 
     Rendering is blitted: axes, ticks and the target line are drawn once, a
-    frame redraws only the curves, the budget marker and the title.
+    frame redraws only the curves and the budget marker.
     """
 
     def __init__(self, batch_size: int = 32, lr: float = 0.01, epochs: int = 2):
@@ -158,9 +159,10 @@ class BatchExplorer(FastExplorer, Explorer):
             "epochs": widgets.IntSlider(value=epochs, min=1, max=MAX_EPOCHS, description="epochs",
                                         continuous_update=False),
         }
-        self.fig = new_figure(figsize=(7.5, 3.8))
+        self.fig = new_figure(figsize=(7.5, 4.2))
         d = self.drawing = _BatchDrawing(self.fig.subplots())
-        self.blitter = Blitter(self.fig, [d.full, d.stochastic, d.mini, d.end, d.budget, d.ax.title])
+        d.ax.set_title("Full batch, one sample and your mini-batch, at one learning rate")
+        self.blitter = Blitter(self.fig, [d.full, d.stochastic, d.mini, d.end, d.budget])
         self._build_ui()
 
     def _draw(self, batch_size, lr, epochs) -> str:
@@ -191,7 +193,7 @@ def batch_snapshot(settings=((32, 0.005), (32, 0.05), (32, 0.5)), epochs: int = 
         if i:
             ax.set_ylabel("")
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=9, bbox_to_anchor=(0.5, -0.02))
-    fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
+    labels = ["mini-batch (B as titled)" if label.startswith("mini-batch") else label for label in labels]
+    fig.legend(handles, labels, loc="outside lower center", ncol=4, fontsize=9)
     fig.suptitle("Training loss above the least-squares optimum, three ways to batch")
     return fig
