@@ -53,6 +53,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 DEFAULT_TIMEOUT = 300  # seconds per notebook
+GRACE = 30  # seconds a kernel gets to obey the interrupt at the time limit before it is shut down
 MARKER = "@@gdcore-grade-results@@"
 STATUSES = ("passed", "failed", "not attempted")
 
@@ -154,21 +155,21 @@ class Execution:
     stopped_at: int | None = None  # index of the cell running when the time limit hit
     died_at: int | None = None  # index of the cell running when the kernel died
     results_error: str = ""
+    current: int = 0  # index of the cell running now
 
 
-async def execute(path: Path, timeout: float, scripts: list[Path]) -> Execution:
-    """Run ``path`` in a fresh kernel, cell by cell, within ``timeout`` seconds in all."""
+async def execute(run: Execution, path: Path, timeout: float, scripts: list[Path]) -> None:
+    """Run ``run.nb`` (read from ``path``) in a fresh kernel, cell by cell, within ``timeout`` seconds in all."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
     from nbclient.util import ensure_async
 
-    nb = nbformat.read(path, as_version=4)
+    nb = run.nb
     client = NotebookClient(nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
                             record_timing=False, resources={"metadata": {"path": str(path.parent)}})
     start = time.monotonic()
     deadline = start + timeout
-    run = Execution(nb, 0.0, None)
     index = 0
     try:
         async with client.async_setup_kernel():
@@ -176,6 +177,7 @@ async def execute(path: Path, timeout: float, scripts: list[Path]) -> Execution:
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
+                run.current = index
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     run.stopped_at = index
@@ -187,7 +189,7 @@ async def execute(path: Path, timeout: float, scripts: list[Path]) -> Execution:
                     break
             results = nbformat.v4.new_code_cell(results_cell_source(scripts))
             client.timeout = 60
-            index = len(nb.cells)
+            index = run.current = len(nb.cells)
             nb.cells.append(results)
             await client.async_execute_cell(results, index)
             nb.cells.pop()
@@ -198,12 +200,15 @@ async def execute(path: Path, timeout: float, scripts: list[Path]) -> Execution:
             else:
                 errors = [f"{o.ename}: {o.evalue}" for o in results.outputs if o.get("output_type") == "error"]
                 run.results_error = errors[0] if errors else "the results cell printed nothing"
-    except DeadKernelError:
-        run.died_at = index
+    except DeadKernelError:  # the kernel died, or was shut down at the time limit (it ignored the interrupt)
+        if time.monotonic() >= deadline:
+            run.stopped_at = min(index, len(nb.cells) - 1)
+        else:
+            run.died_at = index
         if nb.cells and index == len(nb.cells) - 1 and "_grade_report" in nb.cells[-1].source:
             nb.cells.pop()
-    run.seconds = time.monotonic() - start
-    return run
+    finally:
+        run.seconds = time.monotonic() - start
 
 
 # --------------------------------------------------------------------------- reading the results
@@ -397,11 +402,13 @@ async def grade_all(notebooks: list[Path], timeout: float, jobs: int, extra: Pat
     async def one(path: Path) -> NotebookReport:
         async with gate:
             scripts = extra_scripts(extra, chapter_number(path))
+            run = Execution(nbformat.read(path, as_version=4), 0.0, None)
             try:
-                run = await asyncio.wait_for(execute(path, timeout, scripts), timeout + 120)
+                await asyncio.wait_for(execute(run, path, timeout, scripts), timeout + GRACE)
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
-                nb = nbformat.read(path, as_version=4)
-                run = Execution(nb, timeout + 120, None, stopped_at=len(nb.cells) - 1)
+                run.stopped_at = min(run.current, len(run.nb.cells) - 1)
+                if len(run.nb.cells) and "_grade_report" in run.nb.cells[-1].source:
+                    run.nb.cells.pop()
             if executed is not None:
                 executed.mkdir(parents=True, exist_ok=True)
                 nbformat.write(run.nb, executed / path.name)
