@@ -129,3 +129,22 @@ def test_snapshots_draw():
     bowl = race.landscape_objective("ill-conditioned bowl")
     fig, results = race.plot_runs(bowl, {"a": runs["saddle"]["GD"]})
     plt.close(fig)
+
+
+def test_tune_lr_picks_the_fastest_learning_rate_that_keeps_the_tolerance():
+    assert race.tune_lr("saddle", "GD", grid=[0.01, 0.1, 0.562341]) == pytest.approx(0.562341)
+    # the stored value is what the full search finds
+    assert race.tune_lr("saddle", "GD") == pytest.approx(race.LANDSCAPES["saddle"].tuned["GD"], rel=1e-3)
+
+
+def test_noisy_course_loss_curve_is_the_moving_average():
+    fig, axes = plt.subplots(1, 2)
+    drawing = race._RaceDrawing(*axes)
+    runs = race.race("noisy bowl", ("GD",), steps=100)
+    drawing.draw("noisy bowl", runs)
+    x, y = drawing.curves["GD"].get_data()
+    window = race.LANDSCAPES["noisy bowl"].window
+    assert len(x) == 101 - window + 1 and x[0] == window - 1
+    np.testing.assert_allclose(y[0], np.mean(runs["GD"].losses[:window]))
+    assert "20-step average" in axes[1].get_title()
+    plt.close(fig)

@@ -318,7 +318,11 @@ class _RaceDrawing:
             path.set_label(f"{name}: {describe_result(run, n)}")
             if self.ax_loss is not None:
                 gap = np.maximum(run.losses - objective.min_value, 1e-16)
-                self.curves[name].set_data(np.arange(len(gap)), np.where(np.isfinite(gap), gap, np.nan))
+                steps = np.arange(len(gap))
+                if course.window > 1 and len(gap) >= course.window:  # what the tolerance is checked on
+                    gap = np.convolve(gap, np.ones(course.window) / course.window, mode="valid")
+                    steps = steps[course.window - 1:]
+                self.curves[name].set_data(steps, np.where(np.isfinite(gap), gap, np.nan))
         first = next(iter(runs.values()), None)
         if first is not None:
             self.start.set_data([first.xs[0, 0]], [first.xs[0, 1]])
@@ -327,6 +331,8 @@ class _RaceDrawing:
             self.ax_loss.set_xlim(0, max(steps, 1))
             self.ax_loss.set_ylim(1e-12 if course.window == 1 else 1e-4, 1e2)
             self.tol_line.set_ydata([course.tol, course.tol])
+            averaged = f", {course.window}-step average" if course.window > 1 else ""
+            self.ax_loss.set_title(f"loss{averaged} (dotted: tolerance)", fontsize=9)
         return results
 
 
@@ -371,7 +377,6 @@ class RaceExplorer(FastExplorer, Explorer):
         self.best_button.on_click(self.set_best_settings)
         self.fig = new_figure(figsize=(9.5, 4.0))
         ax_map, ax_loss = self.fig.subplots(1, 2)
-        ax_loss.set_title("loss curves")
         self.drawing = d = _RaceDrawing(ax_map, ax_loss)
         dynamic = [*d.paths.values(), *d.ends.values(), *d.curves.values(), d.start, ax_map.title]
         self.blitter = Blitter(self.fig, dynamic)
@@ -444,7 +449,7 @@ def plot_runs(objective, runs: dict, tol: float = 1e-8, title: str | None = None
     """
     import matplotlib.pyplot as plt
 
-    fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=(10.0, 4.0))
+    fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=(9.4, 3.7))
     lines = plotting.contour(ax_map, objective, num=120, levels=9, title=title or objective.name,
                              filled=False, cmap=CONTOUR_GREYS)
     lines.set_antialiased(False)
@@ -469,8 +474,8 @@ def plot_runs(objective, runs: dict, tol: float = 1e-8, title: str | None = None
 
 
 def race_snapshot(runs: dict | None = None, landscapes=("ill-conditioned bowl", "Rosenbrock", "saddle", "noisy bowl"),
-                  racers=("GD", "momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam")):
-    """The static race: one contour panel per landscape with every racer's path.
+                  racers=("GD", "momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"), loss_curves: bool = True):
+    """The static race: per landscape a contour panel with every racer's path and (below) their loss curves.
 
     ``runs[landscape][racer]`` are runs from :func:`race` (computed with the
     tuned learning rates when not given). Returns ``fig, results`` with
@@ -479,13 +484,19 @@ def race_snapshot(runs: dict | None = None, landscapes=("ill-conditioned bowl", 
     import matplotlib.pyplot as plt
 
     runs = runs or {}
-    fig, axes = plt.subplots(1, len(landscapes), figsize=(3.5 * len(landscapes), 3.9))
+    rows = 2 if loss_curves else 1
+    fig, axes = plt.subplots(rows, len(landscapes), figsize=(3.5 * len(landscapes), 3.6 * rows + 0.4),
+                             squeeze=False)
     results = {}
-    for ax, landscape in zip(np.atleast_1d(axes), landscapes):
+    for column, landscape in enumerate(landscapes):
+        ax_map = axes[0, column]
+        ax_loss = axes[1, column] if loss_curves else None
         these = runs.get(landscape) or race(landscape, racers)
-        drawing = _RaceDrawing(ax)
+        drawing = _RaceDrawing(ax_map, ax_loss)
         results[landscape] = drawing.draw(landscape, {name: these[name] for name in racers})
-        ax.set_title(landscape_objective(landscape).name.replace(" (", "\n(").replace(", ", ",\n"), fontsize=9)
+        ax_map.set_title(landscape_objective(landscape).name.replace(" (", "\n(").replace(", ", ",\n"), fontsize=9)
+        if ax_loss is not None and column:
+            ax_loss.set_ylabel("")
     handles = [drawing.paths[name] for name in racers]
     fig.legend(handles, racers, loc="outside lower center", ncols=len(racers), fontsize=9)
     return fig, results
