@@ -112,3 +112,10 @@ def test_gradient_explorer_slope_axis_follows_the_gradient():
     explorer.update(x=1.0, y=1.0)  # |grad| about 46
     low, high = explorer.drawing.ax_slope.get_ylim()
     assert high == 100.0 and low == -100.0
+
+
+def test_nice_ceiling():
+    from gdcore.widgets._landscape import nice_ceiling
+
+    assert [nice_ceiling(v) for v in [1, 100, 101, 150, 200, 201, 499, 500, 0.03]] == [
+        1.0, 100.0, 200.0, 200.0, 200.0, 500.0, 500.0, 500.0, 0.05]

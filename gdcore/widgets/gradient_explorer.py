@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..plotting import PALETTE
-from ._landscape import Blitter, FastExplorer, LandscapePanel, landscape
+from ._landscape import Blitter, FastExplorer, LandscapePanel, landscape, nice_ceiling
 from ._live import Explorer, new_figure
 
 #: The landscapes the explorer offers, with a start point each.
@@ -37,17 +37,12 @@ SAMPLE_ANGLES = np.arange(0.0, 360.0, 30.0)  # where finite differences are draw
 
 
 def nice_limit(value: float) -> float:
-    """A round axis limit a little above ``value``: 1, 2 or 5 times a power of ten.
+    """The slope panel's axis limit: a round number (1, 2 or 5 times a power of ten) above ``value``.
 
-    The slope panel's axis only changes (and is only redrawn) when the
-    gradient's length crosses one of these steps.
+    The axis only changes (and is only redrawn) when the gradient's length
+    crosses one of these steps.
     """
-    value = max(1.1 * float(value), 1e-3)
-    power = 10.0 ** np.floor(np.log10(value))
-    for step in (1.0, 2.0, 5.0, 10.0):
-        if value <= step * power:
-            return float(step * power)
-    return float(10.0 * power)
+    return nice_ceiling(max(1.1 * float(value), 1e-3))
 
 
 def directional_slopes(objective, point, angles_deg, h: float = 1e-5):

@@ -14,7 +14,7 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from ..descent import descend
 from ..plotting import PALETTE, clip_path
-from ._landscape import Blitter, FastExplorer, LandscapePanel, landscape
+from ._landscape import Blitter, FastExplorer, LandscapePanel, landscape, nice_ceiling
 from ._live import Explorer, new_figure
 
 #: Tolerance on the gradient norm used by the explorer (and its snapshot).
@@ -68,7 +68,7 @@ class _PathDrawing:
             gap = np.maximum(run.losses - objective.min_value, 1e-16)
             gap = np.clip(np.where(np.isfinite(gap), gap, np.inf), LOSS_RANGE[0] / 10, LOSS_RANGE[1] * 10)
             self.curve.set_data(np.arange(len(gap)), gap)
-            self.ax_loss.set_xlim(0, steps)
+            self.ax_loss.set_xlim(0, nice_ceiling(steps))
         return objective, run
 
 
@@ -129,9 +129,9 @@ class LearningRateExplorer(FastExplorer, Explorer):
             self.update(lr=objective.best_lr)
 
     def _draw(self, name, lr, steps, x0, y0) -> str:
-        if self._static != (name, steps):
+        if self._static != (name, nice_ceiling(steps)):  # the loss panel's axis shows 0..nice_ceiling(steps)
             self.blitter.invalidate()
-            self._static = (name, steps)
+            self._static = (name, nice_ceiling(steps))
         objective, run = self.drawing.draw(name, lr, x0, y0, steps)
         self.last_run = run
         detail = run.reason()
