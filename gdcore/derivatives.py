@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_finite_array, check_callable, check_choice, check_positive
+from ._validation import as_finite_array, check_callable, check_choice, check_positive, describe
 
 METHODS = ("forward", "backward", "central")
 
@@ -69,8 +69,20 @@ def gradient(f, x, h: float = DEFAULT_STEP) -> np.ndarray:
     for i in range(x.size):
         step = np.zeros_like(x)
         step[i] = h
-        grad[i] = (float(f(x + step)) - float(f(x - step))) / (2 * h)
+        grad[i] = (_scalar(f, x + step) - _scalar(f, x - step)) / (2 * h)
     return grad
+
+
+def _scalar(f, x) -> float:
+    """``f(x)`` as a float, or a TypeError saying that a loss must be one number."""
+    try:
+        value = np.asarray(f(x), dtype=float)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or value.size != 1:
+        raise TypeError("f must return one number (a scalar loss) for a point x of shape "
+                        f"{x.shape}; it returned {describe(f(x))}.")
+    return float(value.reshape(()))
 
 
 def relative_error(a, b) -> float:

@@ -75,3 +75,11 @@ def test_bad_input():
         gradient_check(f, None, [1.0, 2.0])
     with pytest.raises(ValueError, match="shape of x"):
         gradient_check(f, lambda x: np.zeros(3), [1.0, 2.0])
+    with pytest.raises(TypeError, match="one number"):
+        gradient(lambda x: x ** 2, [1.0, 2.0])  # elementwise, not a loss
+    with pytest.raises(TypeError, match="one number"):
+        gradient(lambda x: "loss", [1.0, 2.0])
+
+
+def test_gradient_accepts_a_one_element_array_as_the_loss():
+    np.testing.assert_allclose(gradient(lambda x: np.array([x @ x]), [1.0, 2.0]), [2.0, 4.0], rtol=1e-9)
