@@ -50,7 +50,9 @@ def divergence_threshold(initial_loss: float) -> float:
     that happens to be at loss 0 does not make every later step "diverge".
     A run that is converging never comes near it: its loss stays below
     :math:`L_0` most of the time, while a diverging one grows geometrically
-    and passes the threshold a few steps after it starts to grow.
+    and passes the threshold after about :math:`\ln 10^6 / \ln g` steps
+    at a growth factor :math:`g` per step (10 steps at :math:`g = 4`, about
+    350 at :math:`g = 1.04`).
     """
     return DIVERGENCE_FACTOR * max(abs(float(initial_loss)), 1.0)
 
