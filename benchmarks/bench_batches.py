@@ -11,6 +11,8 @@
   cold (a learning rate not seen before: three runs of 5 epochs first).
 """
 
+import time
+
 import numpy as np
 from timing import median_ms
 
@@ -49,6 +51,12 @@ def per_sample_numpy_epoch(model, params, X, y, lr, batch_size, rng):
     return params
 
 
+def _timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return (time.perf_counter() - start) * 1000
+
+
 def compare_epochs(model, X, y, label):
     """Time one B = 32 epoch three ways; check they make the same updates."""
     start = np.zeros(model.n_params)
@@ -83,13 +91,16 @@ def main() -> None:
     X_wide, y_wide, _ = data.make_linear_regression(len(y), 64, seed=0)
     compare_epochs(models.LinearRegression(64), X_wide, y_wide, "synthetic, as wide as the digits")
 
-    print("\nms per epoch against batch size (descent.fit, numpy):")
-    print(f"  {'B':>6} {'updates':>8} {'ms/epoch':>9} {'us/update':>10}")
+    print("\nms per epoch against batch size (descent.fit, numpy; median and best of 15, since a shared")
+    print("machine's load inflates the median of the longer runs more):")
+    print(f"  {'B':>6} {'updates':>8} {'median ms':>10} {'best ms':>8} {'best us/update':>15}")
     for batch_size in (1, 4, 16, 32, 64, 256, None):
         updates = data.n_batches(len(y), batch_size)
-        ms = median_ms(lambda: fit_epoch(batch_size), repeat=5 if batch_size == 1 else 15)
+        times = []
+        median = median_ms(lambda: times.append(_timed(fit_epoch, batch_size)), repeat=15)
+        best = min(times)
         label = "full" if batch_size is None else batch_size
-        print(f"  {label:>6} {updates:8d} {ms:9.2f} {1000 * ms / updates:10.1f}")
+        print(f"  {label:>6} {updates:8d} {median:10.2f} {best:8.2f} {1000 * best / updates:15.1f}")
 
     explorer = widgets.BatchExplorer(batch_size=32, lr=0.05, epochs=2)
     budgets = iter([1, 2, 3, 4, 5] * 20)
