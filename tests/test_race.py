@@ -148,3 +148,13 @@ def test_noisy_course_loss_curve_is_the_moving_average():
     np.testing.assert_allclose(y[0], np.mean(runs["GD"].losses[:window]))
     assert "20-step average" in axes[1].get_title()
     plt.close(fig)
+
+
+def test_explorer_survives_extreme_settings_without_warnings():
+    """Every slider at either end, every racer, every landscape: words, not errors or overflow warnings."""
+    explorer = race.RaceExplorer(racers=tuple(race.RACERS), steps=100)
+    for name in race.LANDSCAPES:
+        for lr, adaptive_lr, momentum in ((1.0, 3.16, 0.99), (1e-4, 1e-3, 0.0)):
+            explorer.update(name=name, lr=lr, adaptive_lr=adaptive_lr, momentum=momentum, beta1=0.99, beta2=0.9)
+            assert "racer" in explorer.verdict.value or "Winner" in explorer.verdict.value
+    assert race.make_optimizer("Nesterov", 0.1, momentum=0.0).momentum == 0.0

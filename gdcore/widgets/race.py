@@ -75,7 +75,8 @@ class NoisyGradient:
 RACERS: dict[str, Callable] = {
     "GD": lambda lr, momentum, betas: optimizers.SGD(lr=lr),
     "momentum": lambda lr, momentum, betas: optimizers.SGD(lr=lr, momentum=momentum),
-    "Nesterov": lambda lr, momentum, betas: optimizers.SGD(lr=lr, momentum=momentum, nesterov=True),
+    "Nesterov": lambda lr, momentum, betas: optimizers.SGD(lr=lr, momentum=momentum,
+                                                           nesterov=momentum > 0),  # μ = 0: plain GD
     "AdaGrad": lambda lr, momentum, betas: optimizers.AdaGrad(lr=lr),
     "RMSprop": lambda lr, momentum, betas: optimizers.RMSprop(lr=lr),
     "AdaDelta": lambda lr, momentum, betas: optimizers.AdaDelta(lr=lr),
