@@ -41,12 +41,12 @@ def main() -> None:
     ms = median_ms(lambda: explorer.update(scheme=next(schemes)))
     print(f"ActivationExplorer.update, settings seen before:           {ms:6.1f} ms median (target < 50)")
 
-    backprop = widgets.activations._backprop  # the cache of networks already built
+    statistics = widgets.activations._statistics  # the cache of networks already built
     depths = itertools.cycle(range(2, 21))
     widths = itertools.cycle([16, 32, 64, 128, 256])
 
     def new_network():
-        backprop.cache_clear()
+        statistics.cache_clear()
         explorer._backgrounds.clear()
         explorer.update(depth=next(depths), width=next(widths))
 

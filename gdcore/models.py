@@ -499,7 +499,7 @@ class MLP(Model):
         """Everything one backward pass computes, for looking inside the network.
 
         Returns a dict with ``loss``, ``grad`` (the flat gradient),
-        ``grads`` (its named views ``dW1``-style keys ``"W1"``, ``"b1"``, ...),
+        ``grads`` (named views of it: ``grads["W1"]`` is :math:`\\partial L/\\partial W_1`, ...),
         ``Z`` (pre-activations :math:`Z_1..Z_L`), ``A`` (activations
         :math:`A_0 = X, A_1..A_{L-1}`) and ``delta``
         (:math:`\\partial L/\\partial Z_1 .. \\partial L/\\partial Z_L`).
@@ -511,20 +511,27 @@ class MLP(Model):
         return {"loss": float(loss), "grad": grad, "grads": self.unpack(grad),
                 "Z": Zs, "A": As, "delta": deltas}
 
-    def layer_statistics(self, params, X, y) -> dict[str, np.ndarray]:
-        r"""Per-layer spreads, the numbers behind chapter 6's plots.
+    def layer_statistics(self, params, X, y) -> dict:
+        r"""Per-layer spreads, the numbers behind chapter 6's plots (one backward pass).
 
         Arrays of one value per hidden layer :math:`l = 1..L-1`:
 
         * ``activation_std``: the standard deviation of :math:`A_l` (over samples and units);
         * ``activation_mean``: its mean;
         * ``saturated``: for tanh and sigmoid, the fraction of units with
-          :math:`|f'(Z_l)| < 0.01` (ReLU: the fraction of exact zeros, "dead" outputs);
-        * ``delta_std``: the std of the back-propagated gradient :math:`\partial L / \partial Z_l`;
-        * ``weight_grad_std``: the std of :math:`\partial L / \partial W_l`.
+          :math:`|f'(Z_l)| < 0.01`; for (leaky) ReLU, the fraction with
+          :math:`Z_l \le 0`, whose ReLU output is 0;
+        * ``delta_std``: the std of the per-sample gradients
+          :math:`\partial \ell_i / \partial Z_l` (the loss is the mean
+          :math:`L = \frac1n \sum_i \ell_i`, so these are :math:`n\,\partial L/\partial Z_l`,
+          whose size does not depend on the batch size);
+        * ``weight_grad_std``: the std of :math:`\partial L / \partial W_l`;
+
+        and ``activations``, the list of the hidden activations :math:`A_1 .. A_{L-1}` themselves.
         """
         out = self.backprop(params, X, y)
         hidden = range(1, self.n_layers)
+        n = len(out["A"][0])
         with np.errstate(over="ignore", invalid="ignore"):
             if self.activation in ("relu", "leaky_relu"):
                 saturated = [np.mean(out["Z"][l - 1] <= 0) for l in hidden]
@@ -534,8 +541,9 @@ class MLP(Model):
                 "activation_std": np.array([out["A"][l].std() for l in hidden]),
                 "activation_mean": np.array([out["A"][l].mean() for l in hidden]),
                 "saturated": np.array(saturated, dtype=float),
-                "delta_std": np.array([out["delta"][l - 1].std() for l in hidden]),
+                "delta_std": np.array([out["delta"][l - 1].std() * n for l in hidden]),
                 "weight_grad_std": np.array([out["grads"][f"W{l}"].std() for l in hidden]),
+                "activations": [out["A"][l] for l in hidden],
             }
 
     def _loss(self, params, X, y):

@@ -74,10 +74,10 @@ def deep_stack(depth: int, width: int, activation: str, scheme):
 
 
 @functools.lru_cache(maxsize=64)
-def _backprop(depth: int, width: int, activation: str, scheme: str, seed: int):
+def _statistics(depth: int, width: int, activation: str, scheme, seed: int) -> dict:
     model = deep_stack(depth, width, activation, scheme)
     X, y = _digits_batch()
-    return model.backprop(model.init_params(seed), X, y)
+    return model.layer_statistics(model.init_params(seed), X, y)
 
 
 def stack_statistics(depth: int = 10, width: int = 128, activation: str = "relu",
@@ -85,30 +85,15 @@ def stack_statistics(depth: int = 10, width: int = 128, activation: str = "relu"
     """Per-hidden-layer statistics of the explorer's network at initialization.
 
     The network is :func:`deep_stack`, fed a fixed batch of 256 standardized
-    digits; ``seed`` draws its weights.
-
-    Returns a dict of arrays (one value per hidden layer 1..depth):
-    ``activation_std``; ``delta_std``, the std of the per-sample gradients
-    :math:`\\partial \\ell_i/\\partial z_l` (the batch loss is the mean
-    :math:`L = \\frac1n \\sum_i \\ell_i`, so these are ``n`` times
-    :math:`\\partial L/\\partial z_l`); ``saturated`` (tanh: fraction with
-    :math:`|f'(z)| < 0.01`; ReLU: fraction of units that output 0); and
-    ``activations``, a list of the activation arrays themselves. Cached:
-    asking twice costs nothing.
+    digits; ``seed`` draws its weights. Returns
+    :meth:`gdcore.models.MLP.layer_statistics`: ``activation_std``,
+    ``delta_std`` (the std of the per-sample gradients
+    :math:`\\partial \\ell_i/\\partial z_l`), ``saturated`` (tanh: the
+    fraction with :math:`|f'(z)| < 0.01`; ReLU: the fraction of units that
+    output 0), ``activations`` (the arrays themselves), ... Cached: asking
+    twice costs nothing.
     """
-    out = _backprop(int(depth), int(width), activation, scheme, int(seed))
-    A, Z, delta = out["A"][1:], out["Z"][:-1], out["delta"][:-1]
-    with np.errstate(over="ignore", invalid="ignore"):
-        if activation == "relu":
-            saturated = [np.mean(z <= 0) for z in Z]
-        else:  # tanh: f'(z) = 1 - tanh(z)^2 below 0.01 means |a| > 0.995
-            saturated = [np.mean(1 - a * a < 0.01) for a in A]
-        return {
-            "activation_std": np.array([a.std() for a in A]),
-            "delta_std": np.array([d.std() * len(d) for d in delta]),
-            "saturated": np.array(saturated, dtype=float),
-            "activations": A,
-        }
+    return _statistics(int(depth), int(width), activation, scheme, int(seed))
 
 
 def verdict(stats: dict, activation: str) -> tuple[str, str]:
