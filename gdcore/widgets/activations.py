@@ -47,6 +47,7 @@ MAX_DEPTH = 20
 BATCH = 256  # digits fed through the stack
 BINS = 40
 FLAT = 2.0  # "flat": the last layer's std within this factor of the first layer's
+LIGHTEST = 0.75  # layer 1's colour in viridis (deeper layers are darker)
 
 
 @functools.lru_cache(maxsize=1)
@@ -147,9 +148,12 @@ class _StackDrawing:
         ax_hist.set_ylabel("fraction of values")
         ax_hist.xaxis.set_major_locator(MaxNLocator(5))
         ax_hist.yaxis.set_major_locator(MaxNLocator(4))
-        self.legend_lines = [ax_hist.plot([], [], color=self.cmap(0.0), label="layer 1")[0],
-                             ax_hist.plot([], [], color=self.cmap(0.9), label="last layer")[0]]
-        ax_hist.legend(loc="upper right", fontsize=9)
+        # Plain texts instead of legends: a legend costs as much to draw as a dozen labels.
+        # Deeper layers are darker: layer 1 is viridis green, the last layer dark purple.
+        ax_hist.text(0.97, 0.95, "layer 1", color=self.cmap(LIGHTEST), transform=ax_hist.transAxes,
+                     ha="right", va="top", fontsize=9, fontweight="bold")
+        ax_hist.text(0.97, 0.86, "last layer", color=self.cmap(0.0), transform=ax_hist.transAxes,
+                     ha="right", va="top", fontsize=9, fontweight="bold")
         if ax_std is not None:
             (self.act_line,) = ax_std.semilogy([], [], "o-", color=PALETTE[0], ms=4,
                                                label="activations a")
@@ -157,8 +161,10 @@ class _StackDrawing:
                                                 label="gradients ∂ℓ/∂z")
             ax_std.set_xlabel("hidden layer l")
             ax_std.set_ylabel("standard deviation")
-            ax_std.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9,
-                          frameon=False, borderaxespad=0.2)
+            ax_std.text(0.25, 1.02, "● activations a", color=PALETTE[0], transform=ax_std.transAxes,
+                        ha="center", va="bottom", fontsize=9)
+            ax_std.text(0.75, 1.02, "■ gradients ∂ℓ/∂z (dashed)", color=PALETTE[1],
+                        transform=ax_std.transAxes, ha="center", va="bottom", fontsize=9)
             ax_std.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
             ax_std.yaxis.set_major_locator(LogLocator(numticks=6))
             ax_std.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
@@ -185,7 +191,7 @@ class _StackDrawing:
             if l < depth:
                 counts = np.histogram(shown[l], bins=edges)[0] / max(shown[l].size, 1)
                 line.set_data(centres, counts)
-                line.set_color(self.cmap(0.9 * l / max(depth - 1, 1)))
+                line.set_color(self.cmap(LIGHTEST * (1 - l / max(depth - 1, 1))))
                 line.set_visible(True)
                 top = max(top, counts.max())
             else:
