@@ -332,8 +332,8 @@ class _RaceDrawing:
             self.ax_loss.set_xlim(0, max(steps, 1))
             self.ax_loss.set_ylim(1e-12 if course.window == 1 else 1e-4, 1e2)
             self.tol_line.set_ydata([course.tol, course.tol])
-            averaged = f", {course.window}-step average" if course.window > 1 else ""
-            self.ax_loss.set_title(f"loss{averaged} (dotted: tolerance)", fontsize=9)
+            averaged = f" ({course.window}-step average)" if course.window > 1 else ""
+            self.ax_loss.set_title(f"loss{averaged}; dotted: tolerance", fontsize=8)
         return results
 
 
@@ -376,7 +376,7 @@ class RaceExplorer(FastExplorer, Explorer):
         self.best_button = widgets.Button(description="best settings",
                                           tooltip="heavy-ball optimum: lr = 4/(√L+√μ)², momentum = ((√κ−1)/(√κ+1))²")
         self.best_button.on_click(self.set_best_settings)
-        self.fig = new_figure(figsize=(9.5, 4.0))
+        self.fig = new_figure(figsize=(9.0, 3.8))
         ax_map, ax_loss = self.fig.subplots(1, 2)
         self.drawing = d = _RaceDrawing(ax_map, ax_loss)
         dynamic = [*d.paths.values(), *d.ends.values(), *d.curves.values(), d.start, ax_map.title]
@@ -450,7 +450,7 @@ def plot_runs(objective, runs: dict, tol: float = 1e-8, title: str | None = None
     """
     import matplotlib.pyplot as plt
 
-    fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=(9.4, 3.7))
+    fig, (ax_map, ax_loss) = plt.subplots(1, 2, figsize=(9.0, 3.5))
     lines = plotting.contour(ax_map, objective, num=120, levels=9, title=title or objective.name,
                              filled=False, cmap=CONTOUR_GREYS)
     lines.set_antialiased(False)
@@ -486,7 +486,7 @@ def race_snapshot(runs: dict | None = None, landscapes=("ill-conditioned bowl", 
 
     runs = runs or {}
     rows = 2 if loss_curves else 1
-    fig, axes = plt.subplots(rows, len(landscapes), figsize=(3.5 * len(landscapes), 3.6 * rows + 0.4),
+    fig, axes = plt.subplots(rows, len(landscapes), figsize=(3.1 * len(landscapes), 3.15 * rows + 0.4),
                              squeeze=False)
     results = {}
     for column, landscape in enumerate(landscapes):
@@ -512,7 +512,7 @@ def momentum_snapshot(momenta=(0.0, 0.3, 0.9), lr: float = 0.0392, steps: int = 
     course, objective = LANDSCAPES[landscape], landscape_objective(landscape)
     best_lr, best_momentum = heavy_ball_settings(objective)
     settings = [(lr, m) for m in momenta] + [(best_lr, best_momentum)]
-    fig, axes = plt.subplots(1, len(settings), figsize=(3.1 * len(settings), 3.5), sharey=True)
+    fig, axes = plt.subplots(1, len(settings), figsize=(2.9 * len(settings), 3.3), sharey=True)
     results = {}
     for i, (ax, (rate, m)) in enumerate(zip(axes, settings)):
         run = _run(landscape, "momentum", rate, m, (0.9, 0.999), course.start, steps)
