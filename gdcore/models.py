@@ -274,17 +274,12 @@ def _leaky_relu(z):
     return np.where(z > 0, z, 0.01 * z)
 
 
-def _tanh_sigmoid(z):
-    # sigma(z) = (1 + tanh(z/2)) / 2: the same function, and it never overflows
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
 #: Hidden-layer activations: name -> (f(z), f'(z) computed from z and a = f(z)).
 ACTIVATIONS = {
     "relu": (_relu, lambda z, a: z > 0),  # a boolean mask multiplies like 0.0 / 1.0
     "leaky_relu": (_leaky_relu, lambda z, a: np.where(z > 0, 1.0, 0.01)),
     "tanh": (np.tanh, lambda z, a: 1.0 - a * a),
-    "sigmoid": (_tanh_sigmoid, lambda z, a: a * (1.0 - a)),
+    "sigmoid": (sigmoid, lambda z, a: a * (1.0 - a)),
     "linear": (lambda z: z, lambda z, a: np.ones_like(z)),
 }
 
