@@ -45,7 +45,7 @@ def test_snapshot_has_two_labelled_panels_per_scheme():
     axes = fig.axes
     assert len(axes) == 4
     assert axes[1].get_ylabel() == "standard deviation"
-    assert "kaiming_normal: flat" in axes[2].get_title()
+    assert any("kaiming_normal: flat" in text.get_text() for text in axes[2].texts)
     assert np.all(np.isfinite(axes[1].lines[0].get_ydata()))
     plt.close(fig)
 

@@ -140,11 +140,18 @@ def _decades(lo: float, hi: float) -> tuple[float, float]:
 class _StackDrawing:
     """The two panels; shared by the explorer and the static snapshot."""
 
-    def __init__(self, ax_hist, ax_std=None):
+    def __init__(self, ax_hist, ax_std=None, *, fixed_depth_axis: bool = False):
+        # fixed_depth_axis: the depth axis always spans 1..MAX_DEPTH (the explorer: a depth
+        # change then moves only the lines, no axes to redraw); else it fits the depth.
         self.ax_hist, self.ax_std = ax_hist, ax_std
+        self.fixed_depth_axis = fixed_depth_axis
         self.cmap = colormaps["viridis"]
         self.hists = [ax_hist.plot([], [], lw=1.4)[0] for _ in range(MAX_DEPTH)]
-        ax_hist.set_xlabel("activation value (ReLU: zeros not shown)")
+        ax_hist.set_xlabel("activation value")
+        # The title is a plain text at a fixed place above the axes (an axes title moves
+        # itself only inside a full draw, so it could not be redrawn alone).
+        self.title = ax_hist.text(0.5, 1.02, " ", transform=ax_hist.transAxes, ha="center",
+                                  va="bottom", fontsize=11)
         ax_hist.set_ylabel("fraction of values")
         ax_hist.xaxis.set_major_locator(MaxNLocator(5))
         ax_hist.yaxis.set_major_locator(MaxNLocator(4))
@@ -198,7 +205,9 @@ class _StackDrawing:
                 line.set_visible(False)
         self.ax_hist.set_xlim(low, high)
         self.ax_hist.set_ylim(0, min(_nice_ceiling(1.05 * top), 1.0) if top > 0 else 1.0)
-        self.ax_hist.set_title(f"{activation}, {scheme}: activations per layer", fontsize=11)
+        self.title.set_text(f"{activation}, {scheme}: activations per layer")
+        self.ax_hist.set_xlabel("activation value (zeros not shown)" if activation == "relu"
+                                else "activation value")
         if self.ax_std is not None:
             layers = np.arange(1, depth + 1)
             act, grad = stats["activation_std"], stats["delta_std"]
@@ -207,7 +216,7 @@ class _StackDrawing:
             both = np.concatenate([act, grad])
             both = both[(both > 0) & np.isfinite(both)]
             lo, hi = (both.min(), both.max()) if both.size else (1e-3, 1.0)
-            self.ax_std.set_xlim(0.5, depth + 0.5)
+            self.ax_std.set_xlim(0.5, (MAX_DEPTH if self.fixed_depth_axis else depth) + 0.5)
             self.ax_std.set_ylim(*_decades(lo / 2, hi * 2))
         return stats
 
@@ -228,9 +237,9 @@ class ActivationExplorer(Explorer):
         }
         self.fig = new_figure(figsize=(9.0, 3.6))
         ax_hist, ax_std = self.fig.subplots(1, 2)
-        self.drawing = _StackDrawing(ax_hist, ax_std)
+        self.drawing = _StackDrawing(ax_hist, ax_std, fixed_depth_axis=True)
         d = self.drawing
-        self._dynamic = [*d.hists, ax_hist.title, d.act_line, d.grad_line]
+        self._dynamic = [*d.hists, d.title, d.act_line, d.grad_line]
         self._backgrounds: dict = {}  # axis limits -> pixels of everything but the dynamic artists
         self._laid_out = False
         self._build_ui()
@@ -265,7 +274,8 @@ class ActivationExplorer(Explorer):
             canvas.draw()
             self.fig.set_layout_engine("none")
             self._laid_out = True
-        key = tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes)
+        key = (tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes),
+               self.drawing.ax_hist.get_xlabel())
         if key not in self._backgrounds:
             visible = [artist.get_visible() for artist in self._dynamic]
             for artist in self._dynamic:
@@ -291,8 +301,9 @@ def activation_snapshot(schemes=("N(0, 1)", "xavier_normal", "kaiming_normal"), 
 
     fig, axes = plt.subplots(len(schemes), 2, figsize=(9.0, 2.8 * len(schemes)), squeeze=False)
     for (ax_hist, ax_std), scheme in zip(axes, schemes):
-        stats = _StackDrawing(ax_hist, ax_std).draw(depth, width, activation, scheme)
+        drawing = _StackDrawing(ax_hist, ax_std)
+        stats = drawing.draw(depth, width, activation, scheme)
         word, _ = verdict(stats, activation)
-        ax_hist.set_title(f"{activation}, {scheme}: {word}", fontsize=11)
+        drawing.title.set_text(f"{activation}, {scheme}: {word}")
     fig.suptitle(f"{depth} {activation} layers of width {width} at initialization")
     return fig
