@@ -8,9 +8,20 @@ registered copy again with file name ``""``, so the two never compare equal.
 A ``const`` declared twice is a SyntaxError in the browser console of every
 page. This extension removes such duplicates from each page's script list.
 Jupyter Book 1 pins Sphinx below 8, so the fix lives here.
+
+It also leaves the saved ipywidgets state out of the pages. ``make refresh``
+stores it in each notebook so that JupyterLab can show a widget before the
+notebook runs, and MyST-NB copies it into the page, but the website loads no
+widget JavaScript (``nb_ipywidgets_js: {}``: every live widget's cell output
+is removed and a static figure stands beside it), so there it is dead weight:
+a third to a half of each chapter page.
 """
 
 from __future__ import annotations
+
+import json
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _script_key(script) -> tuple:
@@ -34,7 +45,16 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
     scripts[:] = unique
 
 
+def drop_widget_state(app, docname, content) -> None:
+    if WIDGET_STATE not in content[0] or not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return
+    notebook = json.loads(content[0])
+    if notebook.get("metadata", {}).pop("widgets", None) is not None:
+        content[0] = json.dumps(notebook, ensure_ascii=False, indent=1)
+
+
 def setup(app):
+    app.connect("source-read", drop_widget_state)
     # After every other handler has added its page scripts.
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

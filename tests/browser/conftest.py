@@ -66,6 +66,8 @@ def chromium_path() -> str:
     except ImportError:
         _no_browser("the Python package `playwright` is not installed (it is in requirements.txt)")
     path = find_chromium()
+    if path is None and os.environ.get("BOOK_CHROMIUM"):
+        _no_browser(f"BOOK_CHROMIUM={os.environ['BOOK_CHROMIUM']} does not exist")
     if path is None:
         _no_browser(f"no Chromium or Chrome found (looked for {', '.join(BROWSER_NAMES)} on PATH)")
     return path

@@ -64,6 +64,11 @@ async ({ explorers, mode }) => {
   });
   window.scrollTo(0, 0);
 
+  // Saved widget state, and the scripts that could render it.
+  facts.widgetState = document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').length;
+  facts.widgetScripts = [...document.scripts].map((s) => s.src)
+    .filter((src) => /widget|html-manager|embed-amd|require(\.min)?\.js/i.test(src));
+
   // Exercises: every "Exercise ..." section holds a collapsed solution.
   facts.exercises = [...article.querySelectorAll("section")]
     .filter((s) => /^Exercise\b/.test((s.querySelector(":scope > h2, :scope > h3, :scope > h4") || {}).textContent || ""))

@@ -51,7 +51,7 @@ def jupyterlab(chromium_path, tmp_path_factory):
         ' "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}')
     port = _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               IPYTHONDIR=str(home / "ipython"), PYTHONPATH=str(ROOT))
+               IPYTHONDIR=str(home / "ipython"))
     log = open(home / "server.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",

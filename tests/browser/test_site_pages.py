@@ -10,6 +10,7 @@ chapter is tested as soon as it is in the table of contents.
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from dataclasses import dataclass, field
@@ -154,8 +155,15 @@ def _visit(browser, site_url, page, screenshots) -> Visit:
 
 
 def _screenshot(tab, screenshots, page, scheme):
-    name = page.removesuffix(".html").replace("/", "__")
-    tab.screenshot(path=str(screenshots / f"{name}-{scheme}.jpg"), full_page=True, type="jpeg", quality=60)
+    """Full page: the light one at full size, the dark one at half size (an overview, to keep CI artifacts small)."""
+    path = screenshots / f"{page.removesuffix('.html').replace('/', '__')}-{scheme}.jpg"
+    if scheme == "light":
+        tab.screenshot(path=str(path), full_page=True, type="jpeg", quality=60)
+        return
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(tab.screenshot(full_page=True, type="jpeg", quality=90)))
+    shot.resize((shot.width // 2, shot.height // 2), Image.Resampling.LANCZOS).save(path, quality=70)
 
 
 @pytest.fixture(scope="session")
@@ -292,6 +300,13 @@ def test_every_widget_has_a_visible_static_figure(visits, page):
         assert fallback, f"{where}: no figure after it (the static fallback)"
         assert fallback["loaded"] and fallback["visible"] and fallback["width"] > 100, (
             f"{where}: its static fallback figure is not visible: {fallback}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_widget_state_without_the_scripts_that_show_it(visits, page):
+    facts = visits(page).light
+    assert not facts["widgetState"] or facts["widgetScripts"], (
+        f"{page} embeds saved widget state that no widget script renders (dead weight)")
 
 
 @pytest.mark.parametrize("page", CHAPTER_PAGES)
