@@ -52,6 +52,8 @@ def jupyterlab(chromium_path, tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                IPYTHONDIR=str(home / "ipython"))
+    # Two kernels share the machine: one BLAS thread each (as `make` sets for every run).
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
     log = open(home / "server.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
