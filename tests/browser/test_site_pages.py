@@ -1,11 +1,12 @@
 """Every page of the built website, as a reader sees it in Chromium.
 
 The site is served from 127.0.0.1 and every other request is aborted (and
-counted), as on a school network that blocks CDNs. Each page is opened twice,
-in the light and the dark theme (the site follows the reader's system
-preference); a full-page screenshot of each is saved in build/screenshots/
-(CI keeps them as an artifact). The pages come from _toc.yml, so a new
-chapter is tested as soon as it is in the table of contents.
+counted), as on a school network that blocks CDNs. Each page is opened once
+with a light system preference, checked, its solutions opened by clicks, then
+switched to a dark preference (the site follows it) and checked again. A
+full-page screenshot (light) and the first screen in dark are saved in
+build/screenshots/ (CI keeps them as an artifact). The pages come from
+_toc.yml, so a new chapter is tested as soon as it is in the table of contents.
 """
 
 from __future__ import annotations
