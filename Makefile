@@ -9,7 +9,11 @@ READY  := $(VENV)/.installed
 SITE   := build/html
 NOTEBOOKS ?= build/student/chapters
 
-.PHONY: help install site test refresh bench lab repo-url clean
+# One BLAS thread: on a small shared machine OpenBLAS threads fight each other
+# (a chapter ran 6x slower), and single-threaded sums are reproducible.
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: help install site test refresh bench lab repo-url student grade clean
 
 help:
 	@echo "make site      build the website into $(SITE) (warnings are errors)"
@@ -18,6 +22,8 @@ help:
 	@echo "make lab       open the chapters in JupyterLab"
 	@echo "make bench     print the benchmark figures (widget updates, optimizer steps, ...)"
 	@echo "make repo-url URL=https://github.com/you/your-fork   point the book at your fork"
+	@echo "make student   write the student edition (no solutions) into build/student"
+	@echo "make grade     grade build/student/chapters (or NOTEBOOKS=path), exercise by exercise"
 
 $(READY): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -46,7 +46,7 @@ def main() -> None:
     def new_network(depth, width):
         def run():
             statistics.cache_clear()
-            explorer._backgrounds.clear()
+            explorer.blitter.invalidate()
             explorer.update(depth=depth, width=width)
         return run
 

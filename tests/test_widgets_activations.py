@@ -54,9 +54,9 @@ def test_backgrounds_are_reused_for_settings_seen_before():
     explorer = widgets.ActivationExplorer(depth=6, width=32, activation="tanh", scheme="xavier_normal")
     explorer.update(scheme="N(0, 1)")
     explorer.update(scheme="xavier_normal")
-    seen = len(explorer._backgrounds)
+    seen = len(explorer.blitter._backgrounds)
     first = bytes(explorer.image.value)
     explorer.update(scheme="N(0, 1)")
     explorer.update(scheme="xavier_normal")
-    assert len(explorer._backgrounds) == seen
+    assert len(explorer.blitter._backgrounds) == seen
     assert bytes(explorer.image.value) == first  # the same frame, drawn from the kept background

@@ -57,107 +57,35 @@ def landscape(name: str) -> objectives.Objective:
     return _CACHE[name]
 
 
-class Blitter:
-    """Renders a figure fast by caching its static part (the classic matplotlib blitting).
-
-    The figure is drawn once without the ``dynamic`` artists and its pixels
-    kept; a frame restores those pixels and draws only the dynamic artists
-    on top (a path, a marker, a title), then encodes the PNG. Axes, ticks and
-    contours, which cost most of a full draw, are drawn again only after
-    :meth:`invalidate` (a new landscape, new axis limits).
-    """
-
-    def __init__(self, fig, dynamic):
-        self.fig = fig
-        self.dynamic = list(dynamic)
-        self.background = None
-        self._laid_out = False
-
-    def invalidate(self) -> None:
-        self.background = None
-
-    def render(self) -> bytes:
-        canvas = self.fig.canvas
-        if self.background is None:
-            if not self._laid_out:
-                # Lay the figure out once with every artist visible (titles need room),
-                # then keep that layout: a layout engine would move the axes when the
-                # dynamic artists are hidden for the background.
-                canvas.draw()
-                self.fig.set_layout_engine("none")
-                self._laid_out = True
-            for artist in self.dynamic:
-                artist.set_visible(False)
-            canvas.draw()
-            self.background = canvas.copy_from_bbox(self.fig.bbox)
-            for artist in self.dynamic:
-                artist.set_visible(True)
-        else:
-            canvas.restore_region(self.background)
-        renderer = canvas.get_renderer()
-        for artist in self.dynamic:
-            artist.draw(renderer)
-        return encode_png(canvas)
-
-
-def encode_png(canvas) -> bytes:
-    """The canvas's current pixels as PNG bytes (fast compression; RGB, since the figure is opaque)."""
-    import io
-
-    from PIL import Image
-
-    width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
-
-
 class FastExplorer:
-    """Mixin for an :class:`~gdcore.widgets._live.Explorer` that renders with a :class:`Blitter`.
+    """Mixin for an :class:`~gdcore.widgets._live.Explorer` whose landscape can be switched.
 
-    The subclass sets ``self.blitter`` and calls ``self.blitter.invalidate()``
+    The subclass sets ``self.blitter`` (a :class:`~gdcore.widgets._live.Blitter`)
+    and calls ``self.blitter.invalidate()``
     in ``_draw`` whenever something static changed (axis limits, contours).
     If it has a ``"name"`` control (the landscape), it defines
     ``_switch_landscape(name)``, which fits the other controls to the new
     landscape (slider ranges, a good start) without triggering redraws.
     """
 
-    blitter: Blitter
-
     def update(self, **values) -> None:
-        """Set controls (if given), recompute, redraw the PNG and the verdict."""
+        """Set controls (if given; a new landscape first), recompute, redraw."""
         if "name" in values:
             self._set_quietly("name", values.pop("name"))
             self._switch_landscape(self.controls["name"].value)
-        for name, value in values.items():
-            self._set_quietly(name, value)
-        self.verdict.value = self._draw(**self.values())
-        self.image.value = self.blitter.render()
+        super().update(**values)
 
     def _on_change(self, change) -> None:
         if change is not None and "name" in self.controls and change.owner is self.controls["name"]:
             self._switch_landscape(change.new)
         self.update()
 
-    def _set_quietly(self, name: str, value) -> None:
-        control = self.controls[name]
-        control.unobserve(self._on_change, names="value")
-        try:
-            control.value = value
-        finally:
-            control.observe(self._on_change, names="value")
-
     def _set_slider(self, name: str, low: float, high: float, value: float) -> None:
         """Give a slider a new range and value, quietly, never passing through an invalid state."""
-        slider = self.controls[name]
-        slider.unobserve(self._on_change, names="value")
-        try:
+        with self._quietly(name) as slider:
             slider.min, slider.max = min(slider.min, low), max(slider.max, high)
             slider.value = value
             slider.min, slider.max = low, high
-        finally:
-            slider.observe(self._on_change, names="value")
 
     def _switch_landscape(self, name: str) -> None:
         pass

@@ -23,8 +23,7 @@ from ..data import load_digits
 from ..models import MLP
 from ..plotting import PALETTE
 from ..preprocessing import StandardScaler
-from ._landscape import encode_png
-from ._live import Explorer, new_figure
+from ._live import Blitter, Explorer, new_figure
 
 __all__ = ["SCHEMES", "deep_stack", "stack_statistics", "verdict", "ActivationExplorer",
            "activation_snapshot"]
@@ -239,59 +238,17 @@ class ActivationExplorer(Explorer):
         ax_hist, ax_std = self.fig.subplots(1, 2)
         self.drawing = _StackDrawing(ax_hist, ax_std, fixed_depth_axis=True)
         d = self.drawing
-        self._dynamic = [*d.hists, d.title, d.act_line, d.grad_line]
-        self._backgrounds: dict = {}  # axis limits -> pixels of everything but the dynamic artists
-        self._laid_out = False
+        # Axes, ticks and labels cost most of a frame and depend only on the axis
+        # limits, which _StackDrawing rounds to few distinct values: keep their
+        # pixels per set of limits and redraw only the lines and the title.
+        self.blitter = Blitter(self.fig, [*d.hists, d.title, d.act_line, d.grad_line], key=lambda: (
+            tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes), d.ax_hist.get_xlabel()))
         self._build_ui()
 
     def _draw(self, depth, width, activation, scheme) -> str:
         stats = self.drawing.draw(depth, width, activation, scheme)
         word, sentence = verdict(stats, activation)
         return f"<b>{word}</b>: {sentence}."
-
-    def update(self, **values) -> None:
-        """Set controls (if given), recompute, redraw the PNG and the verdict.
-
-        Axes, ticks and labels cost most of a frame, and they depend only on
-        the axis limits, which :class:`_StackDrawing` rounds so that they
-        take few distinct values. Their pixels are kept per set of limits;
-        a frame restores them and draws only the lines and the title on top
-        (matplotlib's blitting).
-        """
-        for name, value in values.items():
-            control = self.controls[name]
-            control.unobserve(self._on_change, names="value")
-            try:
-                control.value = value
-            finally:
-                control.observe(self._on_change, names="value")
-        self.verdict.value = self._draw(**self.values())
-        self.image.value = self._render()
-
-    def _render(self) -> bytes:
-        canvas = self.fig.canvas
-        if not self._laid_out:  # lay out once with everything visible, then keep that layout
-            canvas.draw()
-            self.fig.set_layout_engine("none")
-            self._laid_out = True
-        key = (tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes),
-               self.drawing.ax_hist.get_xlabel())
-        if key not in self._backgrounds:
-            visible = [artist.get_visible() for artist in self._dynamic]
-            for artist in self._dynamic:
-                artist.set_visible(False)
-            canvas.draw()
-            if len(self._backgrounds) >= 24:  # keep the memory bounded (about 1 MB each)
-                self._backgrounds.pop(next(iter(self._backgrounds)))
-            self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
-            for artist, shown in zip(self._dynamic, visible):
-                artist.set_visible(shown)
-        canvas.restore_region(self._backgrounds[key])
-        renderer = canvas.get_renderer()
-        for artist in self._dynamic:
-            if artist.get_visible():
-                artist.draw(renderer)
-        return encode_png(canvas)
 
 
 def activation_snapshot(schemes=("N(0, 1)", "xavier_normal", "kaiming_normal"), activation: str = "relu",

@@ -25,8 +25,8 @@ from matplotlib.ticker import FixedLocator, LogLocator, NullLocator
 
 from .. import data, descent, models, optimizers, preprocessing
 from ..plotting import PALETTE
-from ._landscape import Blitter, FastExplorer
-from ._live import Explorer, new_figure
+from ._landscape import FastExplorer
+from ._live import Blitter, Explorer, new_figure
 
 #: The learning rates and batch sizes the sliders offer.
 LRS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)

@@ -16,8 +16,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..plotting import PALETTE
-from ._landscape import Blitter, FastExplorer, LandscapePanel, landscape, nice_ceiling
-from ._live import Explorer, new_figure
+from ._landscape import FastExplorer, LandscapePanel, landscape, nice_ceiling
+from ._live import Blitter, Explorer, new_figure
 
 #: The landscapes the explorer offers, with a start point each.
 PRESETS = {

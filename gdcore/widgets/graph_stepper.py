@@ -65,12 +65,8 @@ class GraphStepper(Explorer):
         self._build_ui()
 
     def _set_step_range(self, n_steps: int) -> int:
-        control = self.controls["step"]
-        control.unobserve(self._on_change, names="value")
-        try:
+        with self._quietly("step") as control:
             control.max = n_steps
-        finally:
-            control.observe(self._on_change, names="value")
         return control.value
 
     def _draw(self, expression, x, y, step) -> str:

@@ -14,8 +14,8 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from ..descent import descend
 from ..plotting import PALETTE, clip_path
-from ._landscape import Blitter, FastExplorer, LandscapePanel, landscape, nice_ceiling
-from ._live import Explorer, new_figure
+from ._landscape import FastExplorer, LandscapePanel, landscape, nice_ceiling
+from ._live import Blitter, Explorer, new_figure
 
 #: Tolerance on the gradient norm used by the explorer (and its snapshot).
 TOL = 1e-6

@@ -27,8 +27,8 @@ from .. import objectives, optimizers, plotting
 from .._validation import as_finite_array, check_choice, check_int, check_positive, describe
 from ..descent import descend
 from ..plotting import PALETTE
-from ._landscape import Blitter, FastExplorer
-from ._live import Explorer, new_figure
+from ._landscape import FastExplorer
+from ._live import Blitter, Explorer, new_figure
 
 __all__ = ["NoisyGradient", "RACERS", "LANDSCAPES", "make_optimizer", "heavy_ball_settings", "race",
            "steps_to_tolerance", "RaceExplorer", "race_snapshot", "momentum_snapshot", "plot_runs"]
