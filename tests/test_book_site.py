@@ -1,0 +1,74 @@
+"""The site fixes in _ext/book_site.py, without a browser (tests/browser/ checks their effect on real pages)."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+from sphinx.builders.html._assets import _JavaScript
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = importlib.util.spec_from_file_location("book_site", ROOT / "_ext" / "book_site.py")
+book_site = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(book_site)
+
+
+def test_an_inline_script_added_twice_is_written_once():
+    thebe = "const THEBE_JS_URL = 'x'"
+    scripts = [
+        _JavaScript("_static/doctools.js", priority=200),
+        _JavaScript(None, body=thebe, priority=500),  # the builder's copy
+        _JavaScript("", body=thebe, priority=500),  # the registry's copy, added again before writing
+        _JavaScript("", body="var other = 1", priority=500),
+    ]
+    context = {"script_files": scripts}
+    book_site.drop_duplicate_scripts(None, "page", "page.html", context, None)
+    assert context["script_files"] is scripts  # the builder's own list, edited in place
+    assert [s.attributes.get("body") for s in scripts] == [None, thebe, "var other = 1"]
+
+
+def test_scripts_that_differ_are_all_kept():
+    scripts = [_JavaScript("a.js"), _JavaScript("b.js"), _JavaScript("a.js", priority=800),
+               _JavaScript("", body="let a = 1"), _JavaScript("", body="let b = 1")]
+    book_site.drop_duplicate_scripts(None, "page", "page.html", {"script_files": scripts}, None)
+    assert len(scripts) == 5
+
+
+class _Env:
+    def __init__(self, suffix):
+        self.suffix = suffix
+
+    def doc2path(self, docname):
+        return Path(f"{docname}{self.suffix}")
+
+
+class _App:
+    def __init__(self, suffix):
+        self.env = _Env(suffix)
+
+
+def _notebook(with_state: bool) -> str:
+    metadata = {"kernelspec": {"name": "python3"}}
+    if with_state:
+        metadata["widgets"] = {book_site.WIDGET_STATE: {"state": {"abc": {"model_name": "ImageModel"}}}}
+    return json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Title"}],
+                       "metadata": metadata, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_saved_widget_state_is_left_out_of_a_notebook_page():
+    content = [_notebook(with_state=True)]
+    book_site.drop_widget_state(_App(".ipynb"), "chapters/01_x", content)
+    page = json.loads(content[0])
+    assert "widgets" not in page["metadata"]
+    assert page["metadata"]["kernelspec"] == {"name": "python3"}
+    assert page["cells"] == json.loads(_notebook(with_state=True))["cells"]
+
+
+def test_other_sources_are_untouched():
+    plain = _notebook(with_state=False)
+    content = [plain]
+    book_site.drop_widget_state(_App(".ipynb"), "chapters/01_x", content)
+    assert content[0] is plain
+    markdown = f"Text that mentions {book_site.WIDGET_STATE}."
+    content = [markdown]
+    book_site.drop_widget_state(_App(".md"), "intro", content)
+    assert content[0] is markdown
