@@ -12,7 +12,7 @@ def test_xavier_bound_right_and_typical_mistakes():
     r = checks.check_xavier_bound(lambda a, b: math.sqrt(6 / a))
     assert not r.passed and "Kaiming" in r.message
     r = checks.check_xavier_bound(lambda a, b: "0.25")
-    assert not r.passed and "should return a number" in r.message
+    assert not r.passed and "xavier_bound(64, 32) should be a number like 0.1, but it is '0.25'" in r.message
 
 
 def test_kaiming_std_right_and_typical_mistakes():

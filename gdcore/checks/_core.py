@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import functools
 import json
+import numbers
 from dataclasses import asdict, dataclass
 from typing import Callable
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -127,3 +130,27 @@ def fmt(x, digits: int = 4) -> str:
         return f"{float(x):.{digits}g}"
     except (TypeError, ValueError):
         return repr(x)
+
+
+def fmt_vec(v, digits: int = 4) -> str:
+    """A vector as feedback shows it: ``(1.5, -0.25)``."""
+    return "(" + ", ".join(fmt(c, digits) for c in np.ravel(v)) + ")"
+
+
+def as_number(value, what: str) -> float:
+    """A student's answer as a float, or a TypeError whose sentence says what it should be."""
+    is_numpy_real = np.ndim(value) == 0 and np.asarray(value).dtype.kind in "iuf"
+    if isinstance(value, bool) or not (isinstance(value, numbers.Real) or is_numpy_real):
+        raise TypeError(f"{what} should be a number like 0.1, but it is {value!r}")
+    return float(value)
+
+
+def as_vector(value, what: str, shape) -> np.ndarray:
+    """A student's answer as a float array of ``shape``, or a TypeError/ValueError that says why not."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} should be numbers (a numpy array of shape {shape}), but it is {value!r}") from None
+    if arr.shape != tuple(shape):
+        raise ValueError(f"{what} should have shape {tuple(shape)}, but it has shape {arr.shape}")
+    return arr

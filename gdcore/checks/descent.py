@@ -6,29 +6,9 @@ import numpy as np
 
 from .. import objectives
 from ..descent import descend
-from ._core import exercise, failed, fmt, passed
+from ._core import as_number, as_vector, exercise, failed, fmt, fmt_vec, passed
 
 __all__ = ["check_gd_step", "check_gradient_descent", "check_largest_stable_lr", "check_best_lr"]
-
-
-def _vector(value, what: str, shape) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{what} should be numbers (a numpy array), but it is {value!r}") from None
-    if arr.shape != shape:
-        raise ValueError(f"{what} should have shape {shape}, but it has shape {arr.shape}")
-    return arr
-
-
-def _fmt_vec(v) -> str:
-    return "(" + ", ".join(fmt(c) for c in np.ravel(v)) + ")"
-
-
-def _number(value, what: str) -> float:
-    if isinstance(value, bool) or not np.isscalar(value) or not np.isreal(value):
-        raise TypeError(f"{what} should be a number like 0.1, but it is {value!r}")
-    return float(value)
 
 
 @exercise("3.1", "one gradient descent step")
@@ -36,15 +16,15 @@ def check_gd_step(gd_step):
     """``gd_step(theta, grad, lr)`` should return theta − lr·grad, leaving its inputs alone."""
     theta, grad, lr = np.array([1.0, -2.0]), np.array([4.0, 0.5]), 0.1
     before = (theta.copy(), grad.copy())
-    got = _vector(gd_step(theta, grad, lr), "gd_step(theta, grad, lr)", (2,))
+    got = as_vector(gd_step(theta, grad, lr), "gd_step(theta, grad, lr)", (2,))
     if not (np.array_equal(theta, before[0]) and np.array_equal(grad, before[1])):
         return failed("gd_step changed its input array in place (theta -= ...): return a new array, "
                       "theta - lr * grad, so the previous point is kept.")
     expected = before[0] - lr * before[1]
     if np.allclose(got, expected, rtol=1e-12, atol=1e-15):
-        return passed(f"gd_step((1, −2), (4, 0.5), 0.1) = {_fmt_vec(got)}: a step of length lr·|∇L| "
+        return passed(f"gd_step((1, −2), (4, 0.5), 0.1) = {fmt_vec(got)}: a step of length lr·|∇L| "
                       "against the gradient.")
-    where = f"gd_step((1, −2), (4, 0.5), 0.1) returned {_fmt_vec(got)}, expected {_fmt_vec(expected)}."
+    where = f"gd_step((1, −2), (4, 0.5), 0.1) returned {fmt_vec(got)}, expected {fmt_vec(expected)}."
     if np.allclose(got, before[0] + lr * before[1]):
         hint = "That step goes uphill (gradient ascent): subtract lr·grad."
     elif np.allclose(got, before[0] - before[1]):
@@ -66,10 +46,10 @@ def check_gradient_descent(gradient_descent):
         result = gradient_descent(_BOWL.grad, x0.copy(), lr, tol, max_steps)
         if not isinstance(result, tuple) or len(result) != 2:
             return failed(f"gradient_descent should return a pair (theta, steps); it returned {result!r}.")
-        theta = _vector(result[0], "the theta returned", (2,))
-        steps = int(_number(result[1], "the number of steps returned"))
+        theta = as_vector(result[0], "the theta returned", (2,))
+        steps = int(as_number(result[1], "the number of steps returned"))
         run = descend(_BOWL, x0, lr, steps=max_steps, tol=tol)
-        setting = f"With lr = {lr:g}, tol = {tol:g}, max_steps = {max_steps} from {_fmt_vec(x0)}"
+        setting = f"With lr = {lr:g}, tol = {tol:g}, max_steps = {max_steps} from {fmt_vec(x0)}"
         if steps != run.steps:
             if steps == run.steps + 1 or steps == run.steps - 1:
                 hint = ("Off by one: test the gradient norm before each update, and count only the "
@@ -81,8 +61,8 @@ def check_gradient_descent(gradient_descent):
             return failed(f"{setting} your loop made {steps} steps; it should stop after {run.steps} "
                           f"({run.stop_reason}). {hint}")
         if not np.allclose(theta, run.x, rtol=1e-10, atol=1e-12):
-            return failed(f"{setting} the step count is right ({steps}) but you returned {_fmt_vec(theta)}, "
-                          f"expected {_fmt_vec(run.x)}. Return the last point, after the last update.")
+            return failed(f"{setting} the step count is right ({steps}) but you returned {fmt_vec(theta)}, "
+                          f"expected {fmt_vec(run.x)}. Return the last point, after the last update.")
     return passed(f"Same points and step counts as descend in all {len(cases)} runs, e.g. "
                   f"{descend(_BOWL, cases[0][0], 0.1, tol=1e-6).steps} steps with lr = 0.1, tol = 1e-6.")
 
@@ -93,7 +73,7 @@ _LINE = objectives.LineFit.example()
 @exercise("3.3", "the largest stable learning rate (widget)")
 def check_largest_stable_lr(lr_max):
     """``lr_max`` should be just below 2/L for the line-fit loss: stable, within 3% of the limit."""
-    lr = _number(lr_max, "lr_max")
+    lr = as_number(lr_max, "lr_max")
     if not np.isfinite(lr) or lr <= 0:
         return failed(f"lr_max should be a positive learning rate like 0.1; got {lr!r}.")
     limit = _LINE.stability_limit
@@ -116,12 +96,12 @@ def check_best_lr(best_lr):
     matrices = [np.diag([1.0, 9.0]), np.array([[3.0, 1.0], [1.0, 3.0]]),
                 np.array([[5.0, 2.0, 0.0], [2.0, 3.0, 1.0], [0.0, 1.0, 1.0]])]
     for A in matrices:
-        got = _number(best_lr(A.copy()), "best_lr(A)")
+        got = as_number(best_lr(A.copy()), "best_lr(A)")
         lam = np.linalg.eigvalsh(A)
         expected = 2 / (lam[0] + lam[-1])
         if np.isclose(got, expected, rtol=1e-9):
             continue
-        where = f"For A with eigenvalues {_fmt_vec(lam)} you returned {fmt(got)}, expected {fmt(expected)}."
+        where = f"For A with eigenvalues {fmt_vec(lam)} you returned {fmt(got)}, expected {fmt(expected)}."
         if np.isclose(got, 1 / lam[-1]):
             hint = "That is 1/L: safe, but slower than necessary. Balance the extreme eigenvalues."
         elif np.isclose(got, 2 / lam[-1]):

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import derivatives, objectives
 from ..widgets.gradient_explorer import FLAT, classify
-from ._core import exercise, failed, fmt, passed
+from ._core import as_vector, exercise, failed, fmt, fmt_vec, passed
 
 __all__ = ["check_line_fit_gradient", "check_numerical_gradient", "check_flat_point",
            "check_gradient_from_step"]
@@ -15,31 +15,16 @@ _DATA = objectives.LineFit.example(n=12, seed=7)
 _THETAS = np.array([[0.0, 0.0], [1.5, -0.5], [-2.0, 3.0], [4.0, 1.0]])
 
 
-def _vector(value, what: str, size: int = 2) -> np.ndarray:
-    """The student's answer as a float vector of ``size`` numbers, or a clear TypeError/ValueError."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{what} should be {size} numbers (a numpy array), but it is {value!r}") from None
-    if arr.shape != (size,):
-        raise ValueError(f"{what} should have shape ({size},), but it has shape {arr.shape}")
-    return arr
-
-
-def _fmt_vec(v) -> str:
-    return "(" + ", ".join(fmt(c) for c in v) + ")"
-
-
 @exercise("2.1", "the gradient of the line fit")
 def check_line_fit_gradient(line_fit_gradient):
     """``line_fit_gradient(w, b, x, y)`` should be the gradient of the mean squared error of w·x + b."""
     x, y = _DATA.x, _DATA.y
     for w, b in _THETAS:
-        got = _vector(line_fit_gradient(w, b, x.copy(), y.copy()), f"line_fit_gradient({fmt(w)}, {fmt(b)}, x, y)")
+        got = as_vector(line_fit_gradient(w, b, x.copy(), y.copy()), f"line_fit_gradient({fmt(w)}, {fmt(b)}, x, y)", (2,))
         expected = _DATA.grad([w, b])
         if np.allclose(got, expected, rtol=1e-9, atol=1e-12):
             continue
-        where = f"At (w, b) = ({fmt(w)}, {fmt(b)}) you returned {_fmt_vec(got)}, expected {_fmt_vec(expected)}."
+        where = f"At (w, b) = ({fmt(w)}, {fmt(b)}) you returned {fmt_vec(got)}, expected {fmt_vec(expected)}."
         if np.allclose(got, expected / 2):
             hint = "That is half the gradient: the derivative of r² is 2r, so keep the factor 2."
         elif np.allclose(got, expected * len(x)) or np.allclose(got, expected * len(x) / 2):
@@ -53,7 +38,7 @@ def check_line_fit_gradient(line_fit_gradient):
         else:
             hint = "∂L/∂w = (2/n) Σ (w·x_i + b − y_i)·x_i and ∂L/∂b = (2/n) Σ (w·x_i + b − y_i)."
         return failed(f"{where} {hint}")
-    return passed(f"Right at all {len(_THETAS)} test points, e.g. {_fmt_vec(_DATA.grad(_THETAS[1]))} at "
+    return passed(f"Right at all {len(_THETAS)} test points, e.g. {fmt_vec(_DATA.grad(_THETAS[1]))} at "
                   f"(w, b) = (1.5, −0.5): the mean of 2·residual·(x, 1).")
 
 
@@ -64,17 +49,17 @@ def check_numerical_gradient(numerical_gradient):
     theta = np.array([-1.2, 1.0])
     before = theta.copy()
     h = 1e-5
-    got = _vector(numerical_gradient(f, theta, h), "numerical_gradient(f, theta, h)")
+    got = as_vector(numerical_gradient(f, theta, h), "numerical_gradient(f, theta, h)", (2,))
     if not np.array_equal(theta, before):
-        return failed(f"numerical_gradient changed theta from {_fmt_vec(before)} to {_fmt_vec(theta)}: "
+        return failed(f"numerical_gradient changed theta from {fmt_vec(before)} to {fmt_vec(theta)}: "
                       "nudge a copy (theta.copy() or theta + step), never theta itself.")
     expected = derivatives.gradient(f, before, h)
     exact = f.grad(before)
     if derivatives.relative_error(got, expected) < 1e-8:
-        return passed(f"On Rosenbrock at (−1.2, 1) you got {_fmt_vec(got)}; the analytic gradient is "
-                      f"{_fmt_vec(exact)}, relative error {fmt(derivatives.relative_error(got, exact), 2)}.")
+        return passed(f"On Rosenbrock at (−1.2, 1) you got {fmt_vec(got)}; the analytic gradient is "
+                      f"{fmt_vec(exact)}, relative error {fmt(derivatives.relative_error(got, exact), 2)}.")
     forward = np.array([(f(before + h * e) - f(before)) / h for e in np.eye(2)])
-    message = f"On Rosenbrock at (−1.2, 1) with h = 1e-05 you returned {_fmt_vec(got)}, expected {_fmt_vec(expected)}."
+    message = f"On Rosenbrock at (−1.2, 1) with h = 1e-05 you returned {fmt_vec(got)}, expected {fmt_vec(expected)}."
     if derivatives.relative_error(got, forward) < 1e-8:
         hint = "That is the forward difference: use f(θ + h·e_i) − f(θ − h·e_i), over 2h."
     elif np.allclose(got, 2 * expected, rtol=1e-6):
@@ -90,18 +75,18 @@ def check_numerical_gradient(numerical_gradient):
 def check_flat_point(flat_point):
     """``flat_point`` should be a point of Himmelblau's function where |∇f| < 2, near a saddle or the maximum."""
     f = objectives.Himmelblau()
-    p = _vector(flat_point, "flat_point")
+    p = as_vector(flat_point, "flat_point", (2,))
     if not np.all(np.isfinite(p)):
-        return failed(f"flat_point should be two finite numbers like (0.5, 1.5); got {_fmt_vec(p)}.")
+        return failed(f"flat_point should be two finite numbers like (0.5, 1.5); got {fmt_vec(p)}.")
     norm = float(np.linalg.norm(f.grad(p)))
     if norm >= FLAT:
-        return failed(f"At {_fmt_vec(p)} the gradient is {_fmt_vec(f.grad(p))}, of length {fmt(norm)}: not flat "
+        return failed(f"At {fmt_vec(p)} the gradient is {fmt_vec(f.grad(p))}, of length {fmt(norm)}: not flat "
                       f"yet (the goal is below {FLAT:g}). Look between two minima, where the contours form an X.")
     kind = classify(f, p)
     if kind == "minimum":
-        return failed(f"At {_fmt_vec(p)} |∇f| = {fmt(norm, 3)}, flat indeed, but it curves up in every "
+        return failed(f"At {fmt_vec(p)} |∇f| = {fmt(norm, 3)}, flat indeed, but it curves up in every "
                       "direction: a minimum. Find a flat point between two of the four minima.")
-    return passed(f"At {_fmt_vec(p)} |∇f| = {fmt(norm, 3)}, and the function curves up one way and down another: "
+    return passed(f"At {fmt_vec(p)} |∇f| = {fmt(norm, 3)}, and the function curves up one way and down another: "
                   f"a {kind}. The gradient vanishes there although it is no minimum.")
 
 
@@ -112,11 +97,11 @@ def check_gradient_from_step(gradient_from_step):
     lr = 0.05
     true_grad = _DATA.grad(theta_old)
     theta_new = theta_old - lr * true_grad
-    got = _vector(gradient_from_step(theta_old.copy(), theta_new.copy(), lr), "gradient_from_step(...)")
+    got = as_vector(gradient_from_step(theta_old.copy(), theta_new.copy(), lr), "gradient_from_step(...)", (2,))
     if np.allclose(got, true_grad, rtol=1e-9, atol=1e-12):
-        return passed(f"Recovered {_fmt_vec(got)} from one step with lr = {lr:g}, the gradient at "
-                      f"{_fmt_vec(theta_old)} exactly.")
-    where = f"You returned {_fmt_vec(got)}, expected {_fmt_vec(true_grad)}."
+        return passed(f"Recovered {fmt_vec(got)} from one step with lr = {lr:g}, the gradient at "
+                      f"{fmt_vec(theta_old)} exactly.")
+    where = f"You returned {fmt_vec(got)}, expected {fmt_vec(true_grad)}."
     if np.allclose(got, -true_grad):
         hint = "The sign is flipped: the step goes against the gradient, so use θ_old − θ_new."
     elif np.allclose(got, lr * true_grad) or np.allclose(got, lr ** 2 * true_grad):

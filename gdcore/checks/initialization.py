@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import math
-import numbers
 
-from ._core import exercise, failed, fmt, passed
+from ._core import as_number, exercise, failed, fmt, passed
 
 __all__ = ["check_xavier_bound", "check_kaiming_std", "check_relu_variance_factor", "check_relu_stack_alive"]
 
 _LAYERS = [(64, 32), (784, 256), (10, 10), (3, 1000)]
-
-
-def _number(value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} should return a number, but returned {value!r}")
-    return float(value)
 
 
 def _close(a: float, b: float) -> bool:
@@ -25,7 +18,7 @@ def _close(a: float, b: float) -> bool:
 @exercise("6.1", "the Xavier bound")
 def check_xavier_bound(xavier_bound):
     """``xavier_bound(fan_in, fan_out)`` should be sqrt(6 / (fan_in + fan_out))."""
-    got = [_number(xavier_bound(a, b), "xavier_bound") for a, b in _LAYERS]
+    got = [as_number(xavier_bound(a, b), f"xavier_bound({a}, {b})") for a, b in _LAYERS]
     expected = [math.sqrt(6 / (a + b)) for a, b in _LAYERS]
     if all(_close(g, e) for g, e in zip(got, expected)):
         return passed(f"xavier_bound(64, 32) = {fmt(got[0])}: U(-B, B) then has variance "
@@ -58,7 +51,7 @@ _SHAPES = [(64, 32), (32, 10), (300, 100)]
 def check_kaiming_std(kaiming_std):
     """``kaiming_std(shape, mode)``: sqrt(2 / fan) for a (fan_in, fan_out) weight, fan by ``mode``."""
     cases = [(shape, mode) for shape in _SHAPES for mode in ("fan_in", "fan_out")]
-    got = [_number(kaiming_std(shape, mode), "kaiming_std") for shape, mode in cases]
+    got = [as_number(kaiming_std(shape, mode), f"kaiming_std({shape}, {mode!r})") for shape, mode in cases]
 
     def fan(shape, mode, swapped=False):
         first = (mode == "fan_in") != swapped
@@ -96,7 +89,7 @@ _CASES = [(128, 1.0, 1), (128, math.sqrt(0.1), 10), (100, 0.1, 3), (64, math.sqr
 @exercise("6.3", "the ReLU variance factor")
 def check_relu_variance_factor(variance_factor):
     """``variance_factor(width, std, depth)`` should be (width * std**2 / 2) ** depth."""
-    got = [_number(variance_factor(n, s, d), "variance_factor") for n, s, d in _CASES]
+    got = [as_number(variance_factor(n, s, d), f"variance_factor({n}, {s}, {d})") for n, s, d in _CASES]
     expected = [(n * s**2 / 2) ** d for n, s, d in _CASES]
     if all(_close(g, e) for g, e in zip(got, expected)):
         return passed(f"variance_factor(128, √0.1, 10) = {fmt(got[1])}: each ReLU layer multiplies the "
