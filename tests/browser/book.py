@@ -15,6 +15,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
+#: Lines for the end of the test run (timings of pages and slider updates); see conftest.py.
+REPORT: list[str] = []
+
 
 def _toc_files(entry) -> list[str]:
     """Every ``file:`` in a _toc.yml entry, in reading order."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .book import ROOT
+from .book import REPORT, ROOT
 
 SITE = ROOT / "build" / "html"
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -138,3 +138,14 @@ def screenshots_dir() -> Path:
         shutil.rmtree(SCREENSHOTS)
     SCREENSHOTS.mkdir(parents=True)
     return SCREENSHOTS
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print what the browser saw and measured (also kept in build/screenshots/report.txt)."""
+    if not REPORT:
+        return
+    terminalreporter.section("browser: pages and live widgets")
+    for line in REPORT:
+        terminalreporter.write_line(line)
+    if SCREENSHOTS.exists():
+        (SCREENSHOTS / "report.txt").write_text("\n".join(REPORT) + "\n")

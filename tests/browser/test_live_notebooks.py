@@ -22,7 +22,7 @@ import urllib.request
 
 import pytest
 
-from .book import ROOT, widget_chapters
+from .book import REPORT, ROOT, widget_chapters
 
 CHAPTERS = widget_chapters()
 RUN_ALL_TIMEOUT = 300  # seconds: a chapter's cells, all of them
@@ -222,7 +222,7 @@ def lab(browser, jupyterlab):
     tab.goto(f"{jupyterlab}lab?reset")
     tab.wait_for_function("window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
     tab.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
-    print(f"\nJupyterLab ready in the browser after {time.perf_counter() - start:.1f} s")
+    REPORT.append(f"JupyterLab: ready in the browser after {time.perf_counter() - start:.1f} s")
     tab.set_default_timeout(RUN_ALL_TIMEOUT * 1000)
     yield Lab(tab, outside)
     try:
@@ -297,8 +297,8 @@ def test_sliders_update_the_figure(lab, chapter, request):
         tab.wait_for_timeout(300)  # the other widget views of the chapter render with it
         sliders = tab.evaluate(FIND_SLIDERS, [path, chapter.stem])
         assert sliders, f"{path}: its live widgets show no slider next to a figure"
-        print(f"\n{path} (kernel {run['kernel']}): opened and ran {run['cells']} code cells "
-              f"in {ran:.1f} s (two chapters at a time)")
+        REPORT.append(f"{path}: opened and ran {run['cells']} code cells in {ran:.1f} s "
+                      f"(kernel {run['kernel']}, two chapters at a time)")
         lines, unchanged = _try_sliders(tab, path, sliders)
         if unchanged:
             # A slider may show nothing new in the widget's first state (an input that a
@@ -314,7 +314,7 @@ def test_sliders_update_the_figure(lab, chapter, request):
             tab.wait_for_timeout(UPDATE_TIMEOUT // 10)
             again, unchanged = _try_sliders(tab, path, [slider for slider, _ in unchanged])
             lines += [line + " (with the other sliders at their far end)" for line in again]
-        print("\n".join(lines))
+        REPORT.extend(lines)
         assert not unchanged, f"{path}: " + "; ".join(problem for _, problem in unchanged)
         assert not lab.outside, f"JupyterLab requested files from other servers: {lab.outside}"
     finally:

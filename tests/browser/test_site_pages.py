@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .book import ROOT, explorer_names, notebook_for, site_pages, widget_cells
+from .book import REPORT, ROOT, explorer_names, notebook_for, site_pages, widget_cells
 
 PAGES = [page for page in site_pages() if page != "index.html"]
 CHAPTER_PAGES = [page for page in PAGES if notebook_for(page) is not None]
@@ -181,8 +181,8 @@ def visits(browser, site_url, screenshots_dir):
     if done:
         total = sum(v.seconds for v in done)
         slowest = max(done, key=lambda v: v.seconds)
-        print(f"\nbrowser: {len(done)} pages in {total:.1f} s (slowest {slowest.page}, "
-              f"{slowest.seconds:.1f} s); screenshots in {screenshots_dir.relative_to(ROOT)}/")
+        REPORT.append(f"site: {len(done)} pages checked in {total:.1f} s (slowest {slowest.page}, "
+                      f"{slowest.seconds:.1f} s); screenshots in {screenshots_dir.relative_to(ROOT)}/")
 
 
 # --- the site as a whole -------------------------------------------------------------------
@@ -204,6 +204,22 @@ def test_the_front_door_leads_to_the_first_page(browser, site_url):
         _settle(tab, visit)
     finally:
         context.close()
+    assert not visit.console_errors and not visit.failed_requests and not visit.external_requests
+
+
+def test_search_works_offline(browser, site_url):
+    """The search page finds the book's own title words, from the local index."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    word = max(re.findall(r"[A-Za-z]{5,}", config["title"]), key=len)
+    visit, context, tab = _open(browser, site_url, "search.html")
+    try:
+        tab.goto(f"{site_url}search.html?q={word}")
+        tab.wait_for_selector("#search-results ul.search li", timeout=10_000)
+        hits = tab.locator("#search-results ul.search li").count()
+        _settle(tab, visit)
+    finally:
+        context.close()
+    assert hits > 0, f"searching for {word!r} found nothing"
     assert not visit.console_errors and not visit.failed_requests and not visit.external_requests
 
 
