@@ -15,6 +15,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Headless and quiet: no GPU, no first-run pages, no background calls home.
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 #: Lines for the end of the test run (timings of pages and slider updates); see conftest.py.
 REPORT: list[str] = []
 

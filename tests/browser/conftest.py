@@ -18,21 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from .book import REPORT, ROOT
+from .book import LAUNCH_ARGS, REPORT, ROOT
 
 SITE = ROOT / "build" / "html"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 BROWSER_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"]
-# Headless and quiet: no GPU, no first-run pages, no background calls home.
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # The files the site is built from: when one is newer than build/html, rebuild.
 SITE_SOURCES = ["_config.yml", "_toc.yml", "*.md", "*.bib", "chapters/**/*.ipynb", "chapters/**/*.md",
                 "_static/**/*", "_ext/**/*.py", "_vendor/**/*"]
