@@ -12,6 +12,7 @@ byte.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,6 +22,10 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 TIMEOUT = 300  # seconds per cell
+
+
+# One BLAS thread, as in `make test`: the last digits of a sum depend on how it is split.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def refresh(path: Path) -> None:
