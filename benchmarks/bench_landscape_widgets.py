@@ -11,21 +11,8 @@ reader feels) each line gives the median CPU time of the process, which stays
 meaningful when other jobs share the machine's cores.
 """
 
-import statistics
-import time
-
 import numpy as np
-from timing import median_ms
-
-
-def cpu_median_ms(fn, repeat: int = 30) -> float:
-    """Median CPU time of ``fn()`` in milliseconds (this process only)."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        times.append((time.process_time() - start) * 1000)
-    return statistics.median(times)
+from timing import cpu_median_ms, median_ms
 
 from gdcore import widgets
 from gdcore.descent import descend
