@@ -14,7 +14,7 @@ from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import derivatives
 from ..plotting import PALETTE
-from ._live import Explorer, new_figure
+from ._live import Blitter, Explorer, new_figure
 
 #: The functions the explorer offers: name -> (f, f').
 FUNCTIONS = {
@@ -26,6 +26,7 @@ FUNCTIONS = {
 
 H_GRID = np.logspace(-12, 0.5, 120)  # the steps drawn in the error panel
 TOLERANCE = 0.01  # the live verdict says whether the error is below this
+ERROR_CEILING = 1e3  # above every error the explorer's functions reach on its sliders
 
 
 def _sample_points(x: float, h: float, method: str) -> tuple[float, float]:
@@ -64,7 +65,9 @@ class _SecantDrawing:
         slope = derivatives.derivative(f, x, h=h, method=method)
         exact = float(df(x))
         window = max(2.0, 1.5 * h)
-        xs = np.linspace(x - window, x + window, 200)
+        # Whole-number limits change only every few slider steps, so the explorer
+        # can reuse its drawing of the axes and ticks in between.
+        xs = np.linspace(np.floor(x - window), np.ceil(x + window), 200)
         self.curve.set_data(xs, f(xs))
         self.tangent.set_data(xs, f(x) + exact * (xs - x))
         self.secant.set_data(xs, f(a) + slope * (xs - a))
@@ -81,7 +84,7 @@ class _SecantDrawing:
             self.error_curve.set_data(H_GRID, shown)
             self.error_marker.set_data([h], [max(abs(slope - exact), 1e-17)])
             self.ax_error.set_xlim(H_GRID[0], H_GRID[-1])
-            self.ax_error.set_ylim(1e-17, max(10.0, shown.max() * 2))
+            self.ax_error.set_ylim(1e-17, ERROR_CEILING)
         return slope, exact
 
 
@@ -100,7 +103,11 @@ class SecantExplorer(Explorer):
         }
         self.fig = new_figure(figsize=(9.0, 3.6))
         ax_curve, ax_error = self.fig.subplots(1, 2)
-        self.drawing = _SecantDrawing(ax_curve, ax_error)
+        d = self.drawing = _SecantDrawing(ax_curve, ax_error)
+        self.blitter = Blitter(
+            self.fig, [d.curve, d.tangent, d.secant, d.points, d.point, ax_curve.title, d.error_curve,
+                       d.error_marker],
+            key=lambda: (ax_curve.get_xlim(), ax_curve.get_ylim()))
         self._build_ui()
 
     def _draw(self, name, x, h, method) -> str:
