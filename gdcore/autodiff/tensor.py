@@ -66,7 +66,7 @@ class Tensor:
 
     def _init(self, data, parents, backward, op, label=""):
         self.data = data
-        self.grad = np.zeros_like(data)
+        self._grad = None  # zeros until a backward pass reaches this node (made on first look)
         self.parents = parents
         self._backward = backward  # g -> gradients of the parents, in order
         self.op = op
@@ -78,6 +78,17 @@ class Tensor:
         out = cls.__new__(cls)
         out._init(np.asarray(data, dtype=float), parents, backward, op)
         return out
+
+    @property
+    def grad(self) -> np.ndarray:
+        """dL/d(this Tensor), summed over every ``backward()`` since the last ``zero_grad()``."""
+        if self._grad is None:
+            self._grad = np.zeros_like(self.data)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        self._grad = np.asarray(value, dtype=float)
 
     shape = property(lambda self: self.data.shape)
     ndim = property(lambda self: self.data.ndim)
@@ -92,7 +103,11 @@ class Tensor:
         if isinstance(other, Tensor):
             return other
         if isinstance(other, (int, float, np.number, np.ndarray)) and not isinstance(other, bool):
-            return Tensor(other)  # a constant: its gradient is computed but nobody reads it
+            data = np.asarray(other, dtype=float)  # no copy: a constant's data is never changed
+            if not np.all(np.isfinite(data)):
+                raise ValueError("Tensor data must be finite; it contains NaN or infinite values.")
+            # made here, so nobody can read its gradient: @ skips computing it
+            return Tensor._node(data, (), None, "const")
         raise TypeError(f"unsupported operand for {symbol}: {describe(left)} and {describe(other)}. "
                         "A Tensor combines with another Tensor, a number or a numpy array.")
 
@@ -167,7 +182,11 @@ class Tensor:
 
         def backward(g):
             g2 = np.reshape(g, (a2.shape[0], b2.shape[1]))
-            return (g2 @ b2.T).reshape(a.shape), (a2.T @ g2).reshape(b.shape)
+            # A matrix product's gradients cost as much as the product itself: skip the
+            # one for a constant operand (the data X in X @ W), whose gradient nobody sees.
+            ga = None if self.op == "const" else (g2 @ b2.T).reshape(a.shape)
+            gb = None if other.op == "const" else (a2.T @ g2).reshape(b.shape)
+            return ga, gb
 
         return Tensor._node(out, (self, other), backward, "@")
 
@@ -249,7 +268,7 @@ class Tensor:
                     f"gradient of the final scalar with respect to it, an array of shape {self.data.shape}.")
             seed = np.ones_like(self.data)
         else:
-            seed = np.asarray(gradient, dtype=float)
+            seed = np.array(gradient, dtype=float)  # a copy: the caller keeps theirs
             if seed.shape != self.data.shape:
                 raise ValueError(f"gradient must have this Tensor's shape {self.data.shape}; "
                                  f"got shape {seed.shape}.")
@@ -260,14 +279,22 @@ class Tensor:
             if g is None or node._backward is None:
                 continue
             for parent, pg in zip(node.parents, node._backward(g)):
-                grads[parent] = grads[parent] + pg if parent in grads else pg
+                if pg is not None:  # None: a constant's gradient, not computed
+                    grads[parent] = grads[parent] + pg if parent in grads else pg
+        owned = set()  # a node keeps its gradient array only if no other node shares it
         for node, g in grads.items():
-            node.grad = node.grad + g
+            if node._grad is not None:
+                node._grad = node._grad + g
+            elif g.base is None and id(g) not in owned:
+                node._grad = g
+            else:
+                node._grad = g.copy()  # a view, or an array another node already holds
+            owned.add(id(node._grad))
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to zeros on this Tensor and on every Tensor it was computed from."""
         for node in topological_order(self):
-            node.grad = np.zeros_like(node.data)
+            node._grad = None  # reads as zeros
 
 
 def cross_entropy(logits: Tensor, labels) -> Tensor:
