@@ -35,7 +35,7 @@ $(READY): requirements.txt pyproject.toml
 install: $(READY)
 
 site: $(READY)
-	rm -rf $(SITE)
+	rm -rf $(SITE) build/book  # a fresh build: no page left over from an earlier one
 	$(BIN)/jupyter-book build . --builder html --warningiserror --nitpick --keep-going --path-output build/book
 	mkdir -p build && cp -r build/book/_build/html $(SITE)
 	@echo "The website is in $(SITE): open $(SITE)/index.html in a browser."

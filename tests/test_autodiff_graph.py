@@ -83,3 +83,11 @@ def test_tensor_graphs_draw_shapes_and_automatic_names_avoid_labels():
     assert "c = a + b\ndata shape (4, 2)" in "\n".join(texts)  # "b" is taken by the label
     assert any(t.startswith("W\ndata shape (3, 2)\ngrad norm") for t in texts)
     plt.close(ax.figure)
+
+
+def test_inputs_show_their_values_before_the_forward_pass():
+    explorer = widgets.GraphStepper(expression="tanh(x*y + x)", x=1.0, y=-0.5, step=0)
+    before = bytes(explorer.image.value)
+    explorer.update(x=1.5)
+    assert bytes(explorer.image.value) != before  # the x box shows the new value at step 0
+    assert "only the inputs are set" in explorer.verdict.value

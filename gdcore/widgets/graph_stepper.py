@@ -35,10 +35,11 @@ def build(expression: str, x: float, y: float) -> Value:
 
 
 def show_step(drawing: GraphDrawing, steps, k: int) -> str:
-    """Show the state after ``k`` steps (0: nothing computed yet); return the step in words."""
-    if k <= 0:
-        drawing.show(computed=set(), grads={})
-        return f"step 0 of {len(steps)}: nothing computed yet; move the step slider to run the forward pass."
+    """Show the state after ``k`` steps (0: only the inputs are set); return the step in words."""
+    if k <= 0:  # the inputs (and constants) are known before the forward pass starts
+        drawing.show(computed={node for node in drawing.order if not node.parents}, grads={})
+        return (f"step 0 of {len(steps)}: only the inputs are set; move the step slider to run "
+                "the forward pass.")
     k = min(k, len(steps))
     step = steps[k - 1]
     drawing.show(computed=step.computed, grads=step.grads, final=step.final, current=step.node)
