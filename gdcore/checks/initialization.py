@@ -15,6 +15,14 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300)
 
 
+def _likely_mistake(got, cases, mistakes, default: str) -> str:
+    """The message of the first wrong ``(formula, message)`` that reproduces every answer, else ``default``."""
+    for formula, message in mistakes:
+        if all(_close(g, formula(*case)) for g, case in zip(got, cases)):
+            return message
+    return default
+
+
 @exercise("6.1", "the Xavier bound")
 def check_xavier_bound(xavier_bound):
     """``xavier_bound(fan_in, fan_out)`` should be sqrt(6 / (fan_in + fan_out))."""
@@ -33,11 +41,7 @@ def check_xavier_bound(xavier_bound):
         (lambda a, b: math.sqrt(3 / a), "That keeps only the forward pass (fan_in); Xavier uses fan_in + fan_out."),
         (lambda a, b: 6 / (a + b), "That is B², not B: take the square root."),
     ]
-    hint = "B = sqrt(6 / (fan_in + fan_out))."
-    for formula, message in mistakes:
-        if all(_close(g, formula(a, b)) for g, (a, b) in zip(got, _LAYERS)):
-            hint = message
-            break
+    hint = _likely_mistake(got, _LAYERS, mistakes, "B = sqrt(6 / (fan_in + fan_out)).")
     for g, e, (a, b) in zip(got, expected, _LAYERS):
         if not _close(g, e):
             return failed(f"xavier_bound({a}, {b}) returned {fmt(g)}, expected {fmt(e)}. {hint}")
@@ -72,11 +76,8 @@ def check_kaiming_std(kaiming_std):
         (lambda shape, mode: math.sqrt(2 / (shape[0] + shape[1])), "That is Xavier's std (both fans); "
                                                                    "Kaiming uses one fan, chosen by mode."),
     ]
-    hint = "std = sqrt(2 / fan), with fan = shape[0] for mode 'fan_in' and shape[1] for 'fan_out'."
-    for formula, message in mistakes:
-        if all(_close(g, formula(*case)) for g, case in zip(got, cases)):
-            hint = message
-            break
+    hint = _likely_mistake(got, cases, mistakes, "std = sqrt(2 / fan), with fan = shape[0] for mode "
+                                                 "'fan_in' and shape[1] for 'fan_out'.")
     for g, e, (shape, mode) in zip(got, expected, cases):
         if not _close(g, e):
             return failed(f"kaiming_std({shape}, {mode!r}) returned {fmt(g)}, expected {fmt(e)}. {hint}")
@@ -103,11 +104,7 @@ def check_relu_variance_factor(variance_factor):
         (lambda n, s, d: math.sqrt((n * s**2 / 2) ** d), "That is the factor for the standard deviation; "
                                                            "the exercise asks for the variance."),
     ]
-    hint = "Each layer multiplies the variance by width · std² / 2."
-    for formula, message in mistakes:
-        if all(_close(g, formula(*case)) for g, case in zip(got, _CASES)):
-            hint = message
-            break
+    hint = _likely_mistake(got, _CASES, mistakes, "Each layer multiplies the variance by width · std² / 2.")
     for g, e, (n, s, d) in zip(got, expected, _CASES):
         if not _close(g, e):
             return failed(f"variance_factor({n}, {fmt(s)}, {d}) returned {fmt(g)}, expected {fmt(e)}. {hint}")

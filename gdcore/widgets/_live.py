@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import ipywidgets as widgets
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator, NullLocator
 from PIL import Image
 
 from ..plotting import BOOK_STYLE
@@ -31,6 +32,13 @@ def new_figure(figsize=(7.0, 3.6), dpi: int = 80, **subplot_kw) -> Figure:
         fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
     return fig
+
+
+def few_log_ticks(*axes, numticks: int = 5) -> None:
+    """At most ``numticks`` major ticks and no minor ticks on log ``axes``: tick text is what costs."""
+    for axis in axes:
+        axis.set_major_locator(LogLocator(numticks=numticks))
+        axis.set_minor_locator(NullLocator())
 
 
 def encode_png(canvas) -> bytes:

@@ -27,13 +27,13 @@ import functools
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import MaxNLocator
 
 from .. import data, objectives, preprocessing
 from .._validation import check_choice, check_positive
 from ..descent import descend
 from ..plotting import PALETTE
-from ._live import Explorer, new_figure
+from ._live import Explorer, few_log_ticks, new_figure
 
 __all__ = ["SCALINGS", "TOLERANCE", "ScalingExplorer", "scaling_problem", "scaling_snapshot",
            "steps_text", "steps_to_tolerance"]
@@ -174,9 +174,7 @@ class _ScalingDrawing:
             ax_loss.set_xlim(1, 10)
             ax_loss.set_ylim(TOLERANCE / 10, 10.0)
             ax_loss.axhline(TOLERANCE, color="gray", lw=1, ls=":")
-            for axis in (ax_loss.xaxis, ax_loss.yaxis):  # few ticks: text is what costs
-                axis.set_major_locator(LogLocator(numticks=5))
-                axis.set_minor_locator(NullLocator())
+            few_log_ticks(ax_loss.xaxis, ax_loss.yaxis)
             ax_loss.set_xlabel("gradient descent step")
             ax_loss.set_ylabel("(L − L*) / L*")
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import derivatives
 from ..plotting import PALETTE
-from ._live import Blitter, Explorer, new_figure
+from ._live import Blitter, Explorer, few_log_ticks, new_figure
 
 #: The functions the explorer offers: name -> (f, f').
 FUNCTIONS = {
@@ -51,9 +50,7 @@ class _SecantDrawing:
             (self.error_curve,) = ax_error.loglog([], [], color=PALETTE[0])
             (self.error_marker,) = ax_error.loglog([], [], "o", color=PALETTE[1], markersize=7)
             ax_error.axhline(TOLERANCE, color="gray", lw=1, ls=":")
-            for axis in (ax_error.xaxis, ax_error.yaxis):  # few ticks: text is what costs
-                axis.set_major_locator(LogLocator(numticks=5))
-                axis.set_minor_locator(NullLocator())
+            few_log_ticks(ax_error.xaxis, ax_error.yaxis)
             ax_error.set_xlabel("step h")
             ax_error.set_ylabel("|slope − f′(x)|")
             ax_error.set_title("error of the difference quotient")
