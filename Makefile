@@ -41,7 +41,7 @@ site: $(READY)
 	@echo "The website is in $(SITE): open $(SITE)/index.html in a browser."
 
 test: $(READY)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 refresh: $(READY)
 	$(BIN)/python tools/refresh.py $(NB)

@@ -77,19 +77,25 @@ def _source(cell) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
-def widget_cells(notebook: Path) -> list[dict]:
-    """The live-widget cells of a chapter: tagged ``nbval-ignore-output``, showing an Explorer."""
+def widget_cell_indices(notebook: Path) -> list[int]:
+    """Where the live-widget cells are: tagged ``nbval-ignore-output``, showing an Explorer."""
     cells = json.loads(notebook.read_text())["cells"]
     found = []
-    for cell in cells:
+    for index, cell in enumerate(cells):
         if cell["cell_type"] != "code" or "nbval-ignore-output" not in cell.get("metadata", {}).get("tags", []):
             continue
         names_explorer = any(re.search(rf"\b{name}\b", _source(cell)) for name in explorer_names())
         shows_widget = any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
                            for out in cell.get("outputs", []))
         if names_explorer or shows_widget:
-            found.append(cell)
+            found.append(index)
     return found
+
+
+def widget_cells(notebook: Path) -> list[dict]:
+    """The live-widget cells of a chapter."""
+    cells = json.loads(notebook.read_text())["cells"]
+    return [cells[index] for index in widget_cell_indices(notebook)]
 
 
 def widget_chapters() -> list[Path]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from .book import LAUNCH_ARGS, REPORT, ROOT
+from .site_visits import SiteVisits
 
 SITE = ROOT / "build" / "html"
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -130,6 +131,53 @@ def screenshots_dir() -> Path:
     return SCREENSHOTS
 
 
+# Pages load in helper threads while the JupyterLab test runs (see site_visits.py).
+SITE_THREADS = 2
+
+
+@pytest.fixture(scope="session")
+def visits(request, chromium_path, site_url, screenshots_dir):
+    """``visits(page)``: the page's Visit, from browsers that started on the pages the
+    selected tests need as soon as the browser tests began."""
+    wanted = []
+    for item in request.session.items:
+        page = getattr(item, "callspec", None) and item.callspec.params.get("page")
+        if page and "visits" in item.fixturenames and page not in wanted:
+            wanted.append(page)
+    runner = SiteVisits(chromium_path, site_url, wanted, screenshots_dir, threads=SITE_THREADS)
+    yield runner.get
+    done = runner.close()
+    if done:
+        slowest = max(done, key=lambda v: v.seconds)
+        REPORT.append(f"site: {len(done)} pages checked in {runner.finished - runner.started:.1f} s, "
+                      f"{SITE_THREADS} at a time (slowest {slowest.page}, "
+                      f"{slowest.seconds:.1f} s); screenshots in {screenshots_dir.relative_to(ROOT)}/")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pages_start_with_the_browser_tests(request):
+    """Start visiting pages at the first browser test, if any selected test needs them.
+
+    Not under pytest-xdist (`make test`): there each test file is a unit of work, and
+    a worker cannot know whether the site's tests will come to it; the JupyterLab test
+    and the site's tests then run side by side on different workers.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    if any("visits" in item.fixturenames for item in request.session.items):
+        request.getfixturevalue("visits")
+
+
+def pytest_sessionfinish(session):
+    """Keep the report: in build/screenshots/report.txt, and for xdist's controller."""
+    if not REPORT:
+        return
+    if SCREENSHOTS.exists():
+        (SCREENSHOTS / "report.txt").write_text("\n".join(REPORT) + "\n")
+    if hasattr(session.config, "workeroutput"):  # an xdist worker: send the lines home
+        session.config.workeroutput["book_report"] = list(REPORT)
+
+
 def pytest_terminal_summary(terminalreporter):
     """Print what the browser saw and measured (also kept in build/screenshots/report.txt)."""
     if not REPORT:
@@ -137,5 +185,3 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("browser: pages and live widgets")
     for line in REPORT:
         terminalreporter.write_line(line)
-    if SCREENSHOTS.exists():
-        (SCREENSHOTS / "report.txt").write_text("\n".join(REPORT) + "\n")

@@ -3,8 +3,8 @@
 A JupyterLab server runs on 127.0.0.1 (no token, its own temporary config,
 no browser of its own) over a temporary copy of the chapters, so nothing a
 test does can touch the committed notebooks. For each chapter in the table
-of contents that has a live widget, the test opens it, runs all cells, moves
-every slider of every widget with the keyboard and checks that the widget's
+of contents that has a live widget, the test opens it, runs all cells, scrolls
+to each widget, moves every slider of it with the keyboard and checks that the widget's
 figure (an ipywidgets Image) shows a different picture. It prints how long
 each update took, from the key press to the new picture in the page; the
 chapters aim at under 100 ms, but timings are reported, not asserted.
@@ -22,11 +22,12 @@ import urllib.request
 
 import pytest
 
-from .book import REPORT, ROOT, widget_chapters
+from .book import REPORT, ROOT, widget_cell_indices, widget_chapters
 
 CHAPTERS = widget_chapters()
 RUN_ALL_TIMEOUT = 300  # seconds: a chapter's cells, all of them
 UPDATE_TIMEOUT = 10_000  # milliseconds: one slider move to a new figure
+IN_FLIGHT = 3  # chapters whose cells run at once: the next ones run while one chapter's sliders are checked
 
 
 def _free_port() -> int:
@@ -44,11 +45,13 @@ def jupyterlab(chromium_path, tmp_path_factory):
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     settings = home / "settings"
     settings.mkdir()
-    # No autosave, no "news" poll: the session neither writes nor calls out.
+    # No autosave, no "news" poll: the session neither writes nor calls out. Notebooks draw
+    # only the cells in view (JupyterLab's default, "full" windowing): the test scrolls to
+    # each widget, and the browser does not lay out every output of every chapter.
     (settings / "overrides.json").write_text(
         '{"@jupyterlab/docmanager-extension:plugin": {"autosave": false},'
         ' "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false},'
-        ' "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}')
+        ' "@jupyterlab/notebook-extension:tracker": {"windowingMode": "full"}}')
     port = _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                IPYTHONDIR=str(home / "ipython"))
@@ -129,12 +132,29 @@ CLOSE = """async (path) => {
   panel.dispose();
 }"""
 
-# Mark every slider of the chapter that belongs to a widget with a figure, and return them.
-FIND_SLIDERS = """([path, prefix]) => {
-  const panel = window.__book.panels[path];
+# Bring cell `index` of the chapter into view (the notebook renders only the cells in
+# view) and wait for its widget's figure to be drawn.
+SHOW_CELL = """async ([path, index]) => {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const notebook = window.__book.panels[path].content;
+  notebook.activeCellIndex = index;
+  await notebook.scrollToItem(index, "start");
+  const cell = notebook.widgets[index];
+  const deadline = performance.now() + 30000;
+  while (!cell.node.isConnected || !cell.node.querySelector(".jp-OutputArea img.widget-image")) {
+    if (performance.now() > deadline) return false;
+    await sleep(50);
+  }
+  await sleep(200);  // the other views of the widget render with it
+  return true;
+}"""
+
+# Mark every slider of cell `index` that belongs to a widget with a figure, and return them.
+FIND_SLIDERS = """([path, index, prefix]) => {
+  const cell = window.__book.panels[path].content.widgets[index];
   const sliders = [];
   let figures = 0;
-  panel.node.querySelectorAll(".jp-OutputArea .widget-slider").forEach((slider) => {
+  cell.node.querySelectorAll(".jp-OutputArea .widget-slider").forEach((slider) => {
     let box = slider.parentElement;
     while (box && !box.querySelector("img.widget-image")) box = box.parentElement;
     const handle = slider.querySelector(".noUi-handle, [role=slider]");
@@ -190,7 +210,7 @@ SETTLED = """() => { const t = window.__bookTimer;
 
 
 class Lab:
-    """One JupyterLab tab (loaded once); chapters run two at a time, checked one after another."""
+    """One JupyterLab tab (loaded once); chapters run IN_FLIGHT at a time, checked one after another."""
 
     def __init__(self, tab, outside):
         self.tab, self.outside = tab, outside
@@ -269,53 +289,62 @@ def _try_sliders(tab, path, sliders) -> tuple[list, list]:
     return lines, unchanged
 
 
-def _next_chapter(request):
-    """The chapter of the next selected test of this kind, if any."""
+def _check_sliders(tab, path, sliders) -> tuple[list, list]:
+    """Move every slider of one widget: (report lines, sliders whose figure never changed)."""
+    lines, unchanged = _try_sliders(tab, path, sliders)
+    if unchanged:
+        # A slider may show nothing new in the widget's first state (an input that a
+        # step-by-step view has not reached yet): try again once every other slider has
+        # moved, and then with the other sliders of its widget at their far end.
+        again, unchanged = _try_sliders(tab, path, [slider for slider, _ in unchanged])
+        lines += [line + " (after the other sliders moved)" for line in again]
+    if unchanged:
+        for slider, _ in unchanged:
+            for other in sliders:
+                if other["figure"] == slider["figure"] and other["id"] != slider["id"]:
+                    tab.locator(f'[data-book-slider="{other["id"]}"]').press("End")
+        tab.wait_for_timeout(UPDATE_TIMEOUT // 10)
+        again, unchanged = _try_sliders(tab, path, [slider for slider, _ in unchanged])
+        lines += [line + " (with the other sliders at their far end)" for line in again]
+    return lines, unchanged
+
+
+def _next_chapters(request, count):
+    """The chapters of the next ``count`` selected tests of this kind."""
     items = request.session.items
     here = items.index(request.node)
-    for item in items[here + 1:]:
-        if getattr(item, "originalname", None) == request.node.originalname:
-            return item.callspec.params["chapter"]
-    return None
+    following = [item.callspec.params["chapter"] for item in items[here + 1:]
+                 if getattr(item, "originalname", None) == request.node.originalname]
+    return following[:count]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_sliders_update_the_figure(lab, chapter, request):
     tab = lab.tab
     path = lab.start(chapter)
-    following = _next_chapter(request)
-    if following is not None:
-        lab.start(following)  # its kernel works while this chapter is checked
+    for following in _next_chapters(request, IN_FLIGHT - 1):
+        lab.start(following)  # their kernels work while this chapter is checked
     try:
         run = tab.evaluate(FINISH, path)
         ran = time.perf_counter() - lab.started[path]
         assert run["failure"] is None, f"{path}: running all cells failed in JupyterLab: {run['failure']}"
         assert not run["errors"], f"{path}: cells raised errors in JupyterLab: {run['errors']}"
         assert run["unexecuted"] == 0, f"{path}: {run['unexecuted']} of {run['cells']} code cells did not run"
-        tab.wait_for_function("""(path) => window.__book.panels[path].node
-                                 .querySelector('.jp-OutputArea img.widget-image')""", arg=path, timeout=30_000)
-        tab.wait_for_timeout(300)  # the other widget views of the chapter render with it
-        sliders = tab.evaluate(FIND_SLIDERS, [path, chapter.stem])
-        assert sliders, f"{path}: its live widgets show no slider next to a figure"
         REPORT.append(f"{path}: opened and ran {run['cells']} code cells in {ran:.1f} s "
-                      f"(kernel {run['kernel']}, two chapters at a time)")
-        lines, unchanged = _try_sliders(tab, path, sliders)
-        if unchanged:
-            # A slider may show nothing new in the widget's first state (an input that a
-            # step-by-step view has not reached yet): try again once every other slider has
-            # moved, and then with the other sliders of its widget at their far end.
-            again, unchanged = _try_sliders(tab, path, [slider for slider, _ in unchanged])
-            lines += [line + " (after the other sliders moved)" for line in again]
-        if unchanged:
-            for slider, _ in unchanged:
-                for other in sliders:
-                    if other["figure"] == slider["figure"] and other["id"] != slider["id"]:
-                        tab.locator(f'[data-book-slider="{other["id"]}"]').press("End")
-            tab.wait_for_timeout(UPDATE_TIMEOUT // 10)
-            again, unchanged = _try_sliders(tab, path, [slider for slider, _ in unchanged])
-            lines += [line + " (with the other sliders at their far end)" for line in again]
-        REPORT.extend(lines)
-        assert not unchanged, f"{path}: " + "; ".join(problem for _, problem in unchanged)
+                      f"(kernel {run['kernel']}, {IN_FLIGHT} chapters at a time)")
+        problems = []
+        for index in widget_cell_indices(chapter):
+            if not tab.evaluate(SHOW_CELL, [path, index]):
+                problems.append(f"the live widget of cell {index} drew no figure within 30 s")
+                continue
+            sliders = tab.evaluate(FIND_SLIDERS, [path, index, f"{chapter.stem}-{index}"])
+            if not sliders:
+                problems.append(f"the live widget of cell {index} shows no slider next to a figure")
+                continue
+            lines, unchanged = _check_sliders(tab, path, sliders)
+            REPORT.extend(lines)
+            problems += [problem for _, problem in unchanged]
+        assert not problems, f"{path}: " + "; ".join(problems)
         assert not lab.outside, f"JupyterLab requested files from other servers: {lab.outside}"
     finally:
         tab.evaluate(CLOSE, path)
