@@ -131,7 +131,7 @@ def screenshots_dir() -> Path:
     return SCREENSHOTS
 
 
-# Pages load in helper threads while the JupyterLab test runs (see site_visits.py).
+# Pages load in helper threads, beside the JupyterLab test when both run here (see site_visits.py).
 SITE_THREADS = 2
 
 
@@ -158,9 +158,9 @@ def visits(request, chromium_path, site_url, screenshots_dir):
 def _pages_start_with_the_browser_tests(request):
     """Start visiting pages at the first browser test, if any selected test needs them.
 
-    Not under pytest-xdist (`make test`): there each test file is a unit of work, and
-    a worker cannot know whether the site's tests will come to it; the JupyterLab test
-    and the site's tests then run side by side on different workers.
+    Not under pytest-xdist (`make test`): there each test file is a unit of work that
+    the scheduler hands to whichever worker is free, so a worker cannot know whether the
+    site's tests will come to it, and the other worker keeps the second core busy.
     """
     if os.environ.get("PYTEST_XDIST_WORKER"):
         return
