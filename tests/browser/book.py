@@ -77,8 +77,8 @@ def _source(cell) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
-def widget_cell_indices(notebook: Path) -> list[int]:
-    """Where the live-widget cells are: tagged ``nbval-ignore-output``, showing an Explorer."""
+def _widget_cells(notebook: Path) -> list[tuple[int, dict]]:
+    """(index, cell) of each live-widget cell: tagged ``nbval-ignore-output``, showing an Explorer."""
     cells = json.loads(notebook.read_text())["cells"]
     found = []
     for index, cell in enumerate(cells):
@@ -88,14 +88,18 @@ def widget_cell_indices(notebook: Path) -> list[int]:
         shows_widget = any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
                            for out in cell.get("outputs", []))
         if names_explorer or shows_widget:
-            found.append(index)
+            found.append((index, cell))
     return found
+
+
+def widget_cell_indices(notebook: Path) -> list[int]:
+    """Where the live-widget cells of a chapter are (their indices among all its cells)."""
+    return [index for index, _ in _widget_cells(notebook)]
 
 
 def widget_cells(notebook: Path) -> list[dict]:
     """The live-widget cells of a chapter."""
-    cells = json.loads(notebook.read_text())["cells"]
-    return [cells[index] for index in widget_cell_indices(notebook)]
+    return [cell for _, cell in _widget_cells(notebook)]
 
 
 def widget_chapters() -> list[Path]:

@@ -203,32 +203,14 @@ class SiteVisits:
             self.finished = time.perf_counter()
 
     def get(self, page: str) -> Visit:
-        """The visit of ``page``, once it is done (a page not planned is visited now)."""
+        """The visit of ``page``, once it is done."""
         if page not in self._ready:
-            with self._lock:
-                self._ready[page] = threading.Event()
-            helper = threading.Thread(target=self._visit_now, args=(page,))
-            helper.start()
-            helper.join()
+            raise KeyError(f"{page} was not among the pages planned for this session: {sorted(self._ready)}")
         self._ready[page].wait()
         result = self._results[page]
         if isinstance(result, Exception):
             raise result
         return result
-
-    def _visit_now(self, page: str) -> None:
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as pw:
-                chrome = pw.chromium.launch(executable_path=self.chromium_path, headless=True, args=LAUNCH_ARGS)
-                try:
-                    self._results[page] = _visit(chrome, self.site_url, page, self.screenshots)
-                finally:
-                    chrome.close()
-        except Exception as error:
-            self._results[page] = error
-        self._ready[page].set()
 
     def close(self) -> list[Visit]:
         """Wait for the helpers; return the pages visited."""
