@@ -110,8 +110,10 @@ def check_flat_point(flat_point):
         shape = "L curves down in every direction: a local maximum"
     else:
         shape = "L curves up along one direction and down along another: a saddle point"
-    return passed(f"At {fmt_vec(p)} |∇L| = {fmt(norm, 3)}, and {shape}. The gradient (nearly) vanishes "
-                  "there although it is no minimum.")
+    flat = np.vstack([L.saddles, L.local_maximum])
+    nearest = flat[np.argmin(np.linalg.norm(flat - p, axis=1))]
+    return passed(f"At {fmt_vec(p)} |∇L| = {fmt(norm, 3)}, and {shape}; the exact flat point nearby is at "
+                  f"{fmt_vec(nearest)}. The gradient vanishes there although it is no minimum.")
 
 
 @exercise("2.4", "the gradient from a descent step")
