@@ -1,5 +1,9 @@
 """Figures for the book: one style, and the plots several chapters draw.
 
+Contour and surface plots of landscapes with descent paths live here;
+computational graphs are drawn by :mod:`gdcore.plotting.graph`
+(:func:`draw_graph`).
+
 Every figure has an opaque white background and dark text, so it stays
 readable on the website's dark theme as well as the light one.
 """
@@ -181,3 +185,6 @@ def surface(ax, objective, *, num: int = 40, path=None, cmap: str = "viridis", l
     ax.set_zlabel(f"log10(1 + {zlabel} − min)" if log else zlabel)
     ax.set_title(objective.name if title is None else title)
     return ax
+
+
+from .graph import GraphDrawing, draw_graph  # noqa: E402  (it needs nothing above)
