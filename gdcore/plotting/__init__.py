@@ -14,6 +14,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .graph import GraphDrawing, draw_graph  # noqa: F401
+
 #: A colour-blind-safe palette (Okabe & Ito), used in this order.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 
@@ -185,6 +187,3 @@ def surface(ax, objective, *, num: int = 40, path=None, cmap: str = "viridis", l
     ax.set_zlabel(f"log10(1 + {zlabel} − min)" if log else zlabel)
     ax.set_title(objective.name if title is None else title)
     return ax
-
-
-from .graph import GraphDrawing, draw_graph  # noqa: E402  (it needs nothing above)

@@ -35,8 +35,6 @@ COLORS = dict(zip(RACERS, [PALETTE[6], PALETTE[0], PALETTE[5], PALETTE[2], PALET
 CONTOUR_GREYS = LinearSegmentedColormap.from_list("contour_greys", ["0.25", "0.7"])
 
 
-# -- drawing ---------------------------------------------------------------------------------------
-
 class _RaceDrawing:
     """Contours with one path per racer, and the loss-gap curves: shared by explorer and snapshot."""
 
