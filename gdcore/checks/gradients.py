@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import derivatives, objectives
-from ..widgets.gradient_explorer import FLAT, classify
+from ..experiments.landscapes import FLAT, classify
 from ._core import as_vector, exercise, failed, fmt, fmt_vec, passed
 
 __all__ = ["check_line_fit_gradient", "check_numerical_gradient", "check_flat_point",
