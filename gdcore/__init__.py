@@ -12,7 +12,7 @@ import importlib
 __version__ = "0.1.0"
 
 MODULES = (
-    "autodiff", "checks", "data", "derivatives", "descent", "initializers", "models",
+    "autodiff", "checks", "data", "derivatives", "descent", "experiments", "initializers", "models",
     "objectives", "optimizers", "plotting", "preprocessing", "schedules", "widgets",
 )
 

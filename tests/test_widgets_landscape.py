@@ -6,7 +6,7 @@ import pytest
 
 from gdcore import widgets
 from gdcore.objectives import Himmelblau, LineFit
-from gdcore.widgets.gradient_explorer import classify, directional_slopes
+from gdcore.experiments.landscapes import classify, directional_slopes
 
 
 def test_gradient_explorer_moves_the_arrows():
@@ -115,7 +115,7 @@ def test_gradient_explorer_slope_axis_follows_the_gradient():
 
 
 def test_nice_ceiling():
-    from gdcore.widgets._landscape import nice_ceiling
+    from gdcore.widgets._live import nice_ceiling
 
     assert [nice_ceiling(v) for v in [1, 100, 101, 150, 200, 201, 499, 500, 0.03]] == [
         1.0, 100.0, 200.0, 200.0, 200.0, 500.0, 500.0, 500.0, 0.05]

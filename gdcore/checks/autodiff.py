@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from ..autodiff import Value, topological_order
-from ..widgets.graph_stepper import build
+from ..experiments.graphs import build
 from ._core import exercise, failed, fmt, passed
 
 __all__ = ["check_softplus", "check_reused_gradient", "check_graph_steps", "check_backward"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import derivatives, objectives
-from ..widgets.gradient_explorer import FLAT, classify
+from ..experiments.landscapes import FLAT, classify
 from ._answers import bound, distinct, function, graded, returned_vector, vector
 from ._core import exercise, failed, fmt, fmt_vec, passed
 

@@ -15,22 +15,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from ..experiments.landscapes import FLAT, POINT_PRESETS as PRESETS, classify, directional_slopes, landscape
 from ..plotting import PALETTE
-from ._landscape import FastExplorer, LandscapePanel, landscape, nice_ceiling
-from ._live import Blitter, Explorer, new_figure
-
-#: The landscapes the explorer offers, with a start point each.
-PRESETS = {
-    "line fit": (0.5, 3.0),
-    "bowl": (-2.0, 1.5),
-    "elongated bowl": (-2.0, 1.5),
-    "Himmelblau": (1.0, 1.0),
-    "Rosenbrock": (-1.0, 2.0),
-    "saddle": (0.8, 0.4),
-}
-
-#: Below this gradient norm the verdict calls a point "nearly flat" and says what kind it is.
-FLAT = 2.0
+from ._landscape import FastExplorer, LandscapePanel
+from ._live import Blitter, Explorer, new_figure, nice_ceiling
 
 ANGLES = np.linspace(0.0, 360.0, 361)  # degrees, for the directional-slope curve
 SAMPLE_ANGLES = np.arange(0.0, 360.0, 30.0)  # where finite differences are drawn as dots
@@ -43,24 +31,6 @@ def nice_limit(value: float) -> float:
     crosses one of these steps.
     """
     return nice_ceiling(max(1.1 * float(value), 1e-3))
-
-
-def directional_slopes(objective, point, angles_deg, h: float = 1e-5):
-    """Finite-difference slopes of ``objective`` at ``point`` in the directions ``angles_deg``."""
-    t = np.deg2rad(np.asarray(angles_deg, dtype=float))
-    u = np.stack([np.cos(t), np.sin(t)], axis=-1)
-    p = np.asarray(point, dtype=float)
-    return (objective(p + h * u) - objective(p - h * u)) / (2 * h)
-
-
-def classify(objective, point) -> str:
-    """'minimum', 'maximum' or 'saddle point', from the signs of the Hessian's eigenvalues."""
-    low, high = np.linalg.eigvalsh(objective.hessian(np.asarray(point, dtype=float)))
-    if low > 0:
-        return "minimum"
-    if high < 0:
-        return "maximum"
-    return "saddle point"
 
 
 class _GradientDrawing:
