@@ -255,13 +255,12 @@ def check_cosine_lr(cosine_lr):
 
 
 def broken_adam_update(params, grad, m, v, t, lr=0.1, betas=(0.9, 0.999), eps=1e-8):
-    """Exercise 5.5's Adam step with one bug (the student's starting point; do not fix it here)."""
-    beta1, beta2 = betas
-    m = beta1 * m + (1 - beta1) * grad
-    v = beta2 * v + (1 - beta2) * grad**2
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta1**t)
-    return params - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    """Exercise 5.5's Adam step, with one bug: it returns (new_params, m, v)."""
+    b1, b2 = betas
+    m = b1 * m + (1 - b1) * grad
+    v = b2 * v + (1 - b2) * grad**2
+    step = lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b1**t)) + eps)
+    return params - step, m, v
 
 
 def _adam_hint(adam_update, lr, betas, eps) -> str:
