@@ -85,7 +85,7 @@ def test_largest_stable_lr_widget_exercise():
     assert r.passed and "stay a little below" in r.message
     r = checks.check_largest_stable_lr(0.5 * limit)
     assert not r.passed and "not the largest" in r.message
-    r = checks.check_largest_stable_lr(LineFit.example().best_lr)  # the explorer's button: 0.95 x 2/L
+    r = checks.check_largest_stable_lr(LineFit.example().best_lr)  # the explorer's button: 0.95 x 2/lambda_max
     assert not r.passed and "not the largest" in r.message
     assert not checks.check_largest_stable_lr(-1.0).passed
     r = checks.check_largest_stable_lr("0.2")
