@@ -173,8 +173,9 @@ def check_batch_budget(batch_size, lr):
         return failed(f"With {setting} most runs diverged: take a smaller learning rate.")
     median = float(np.median(excess))
     if median <= target:
+        optimum = fmt(batch_explorer.airfoil_problem().best_loss, 5)
         return passed(f"{setting}: after 2 epochs the training MSE is {_in_words(excess)}: the median run "
-                      f"is within {fmt(target)}% of the optimum ({fmt(batch_explorer.airfoil_problem().best_loss, 5)}).")
+                      f"is within {fmt(target)}% of the optimum ({optimum}).")
     halved, doubled = (float(np.median(_budget_excess(batch_size, lr * f))) for f in (0.5, 2.0))
     if halved < min(median, doubled):
         hint = (f"Halving the learning rate gives a median of {_percent(halved)}: the "
