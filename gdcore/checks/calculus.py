@@ -84,10 +84,10 @@ def check_best_step(best_h):
         return passed(f"h = {fmt(best_h, 2)} gives an error of {fmt(error, 2)}; the measured optimum is near "
                       f"h = {fmt(best, 2)}, where truncation error (∝ h²) meets round-off error (∝ ε_mach/h).")
     if best_h < best / 10:
-        why = ("that is more than ten times smaller than the step with the smallest error, and round-off "
+        why = ("this h is more than ten times smaller than the step with the smallest error, and round-off "
                "dominates there: f(x + h) and f(x − h) agree in almost every digit. Take a larger h.")
     else:
-        why = ("that is more than ten times larger than the step with the smallest error, and truncation "
+        why = ("this h is more than ten times larger than the step with the smallest error, and truncation "
                "dominates there: the error still falls like h² as h shrinks. Take a smaller h.")
     return failed(f"With h = {fmt(best_h, 2)} the error is {fmt(error, 2)}, but {why}")
 
