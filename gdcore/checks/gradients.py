@@ -37,8 +37,11 @@ def check_line_fit_gradient(line_fit_gradient):
         where = f"At (w, b) = ({fmt(w)}, {fmt(b)}) you returned {shown}, expected {wanted}."
         if np.allclose(got, expected / 2):
             hint = "That is half the gradient: the derivative of r² is 2r, so keep the factor 2."
-        elif np.allclose(got, expected * len(x)) or np.allclose(got, expected * len(x) / 2):
+        elif np.allclose(got, expected * len(x)):
             hint = "That is n times too large: the loss is the mean, so divide the sum by n."
+        elif np.allclose(got, expected * len(x) / 2):
+            hint = ("That is n/2 times too large: the loss is the mean, so divide the sum by n, and keep "
+                    "the factor 2 that the derivative of r² brings.")
         elif np.allclose(got, -expected):
             hint = "The sign is flipped: use the residual w·x + b − y (prediction minus target)."
         elif np.allclose(got, expected[::-1]):
