@@ -249,13 +249,19 @@ class Quote:
     sentence: str
 
 
-def prose_of(markdown: str) -> tuple[str, list[tuple[int, Number]]]:
-    """The markdown with everything that is not prose blanked (offsets kept),
-    and the numbers quoted inside math (after = or \\approx), with their offsets."""
+def without_fences_and_comments(markdown: str) -> str:
+    """The markdown with HTML comments, code blocks and directive syntax blanked (offsets kept)."""
     chars = list(markdown)
     for match in re.finditer(r"<!--.*?-->", markdown, re.S):
         _blank(chars, *match.span())
     _blank_fences(markdown, chars)
+    return "".join(chars)
+
+
+def prose_of(markdown: str) -> tuple[str, list[tuple[int, Number]]]:
+    """The markdown with everything that is not prose blanked (offsets kept),
+    and the numbers quoted inside math (after = or \\approx), with their offsets."""
+    chars = list(without_fences_and_comments(markdown))
     text = "".join(chars)
     for pattern in [r"\{[\w:-]+\}`[^`]*`", r"(`+).+?\1"]:  # roles ({cite}`key`), then inline code
         for match in re.finditer(pattern, text, re.S):
@@ -286,7 +292,13 @@ def prose_of(markdown: str) -> tuple[str, list[tuple[int, Number]]]:
 
 
 def sentence_at(markdown: str, offset: int) -> str:
-    """The sentence of the original markdown around an offset, on one line."""
+    """The sentence of the original markdown around an offset, on one line (in a table: its row)."""
+    line_start = markdown.rfind("\n", 0, offset) + 1
+    line_end = markdown.find("\n", offset) % (len(markdown) + 1)
+    line = markdown[line_start:line_end].strip()
+    if line.startswith("|"):
+        header = markdown[:line_start].rstrip("\n").split("\n\n")[-1].split("\n")[0].strip()
+        return f"{header} ... {line}" if header != line else line
     boundary = r"[.!?]\s+(?=[A-Z*$`(\[])|\n\s*\n|\n\s*(?:[-*+]|\d+\.|#+)\s+"
     starts = [m.end() for m in re.finditer(boundary, markdown[:offset])]
     start = max(starts) if starts else 0
@@ -312,7 +324,8 @@ def quotes_in(markdown: str) -> list[Quote]:
         if is_year(number):
             continue
         found.append((match.start(), number))
-    return [Quote(number, sentence_at(markdown, offset)) for offset, number in sorted(found, key=lambda f: f[0])]
+    shown = without_fences_and_comments(markdown)
+    return [Quote(number, sentence_at(shown, offset)) for offset, number in sorted(found, key=lambda f: f[0])]
 
 
 @dataclass
@@ -442,7 +455,7 @@ def chapter(request):
 def test_every_number_the_prose_quotes_is_printed_or_set_in_code(chapter):
     path, nb = chapter
     missing = unbacked_quotes(nb)
-    report = "\n".join(f"  {q.number.text!r} in: {q.sentence}" for q in missing)
+    report = "\n".join(f"  \"{q.number.text}\" in: {q.sentence}" for q in missing)
     assert not missing, (
         f"{path.name}: {len(missing)} number(s) in the prose are printed by no cell and set in no code "
         f"(at the quoted precision). Print them, quote what is printed, or, for general knowledge "
