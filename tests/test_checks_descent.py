@@ -71,7 +71,7 @@ def test_largest_stable_lr_widget_exercise():
     assert not r.passed and "does not converge" in r.message
     r = checks.check_largest_stable_lr(0.5 * limit)
     assert not r.passed and "not the largest" in r.message
-    r = checks.check_largest_stable_lr(LineFit.example().best_lr)  # the explorer's button: 0.95 x 2/L
+    r = checks.check_largest_stable_lr(LineFit.example().best_lr)  # the explorer's button: 0.95 x 2/λ_max
     assert not r.passed and "not the largest" in r.message
     assert not checks.check_largest_stable_lr(-1.0).passed
     assert not checks.check_largest_stable_lr("0.2").passed
@@ -84,9 +84,9 @@ def test_best_lr():
 
     assert checks.check_best_lr(best).passed
     r = checks.check_best_lr(lambda A: 2 / np.linalg.eigvalsh(A)[-1])
-    assert not r.passed and "2/L" in r.message
+    assert not r.passed and "2/λ_max" in r.message
     r = checks.check_best_lr(lambda A: 1 / np.linalg.eigvalsh(A)[-1])
-    assert not r.passed and "1/L" in r.message
+    assert not r.passed and "1/λ_max" in r.message
     r = checks.check_best_lr(lambda A: 2 / (A[0, 0] + A[-1, -1]))
     assert not r.passed and ("diagonal" in r.message or "eigenvalues" in r.message)
     assert not checks.check_best_lr(stub).passed

@@ -14,7 +14,7 @@ def test_gradient_explorer_moves_the_arrows():
     first = bytes(explorer.image.value)
     assert first.startswith(b"\x89PNG")
     g = LineFit.example().grad([0.5, 3.0])
-    assert f"∇f = ({g[0]:.4g}, {g[1]:.4g})" in explorer.verdict.value
+    assert f"∇L = ({g[0]:.4g}, {g[1]:.4g})" in explorer.verdict.value
     explorer.update(x=2.0)
     assert bytes(explorer.image.value) != first
     x, y = explorer.drawing.point.get_data()
@@ -53,7 +53,7 @@ def test_gradient_snapshot_panels():
     fig = widgets.gradient_snapshot(points=((0.5, 3.0), (4.0, 0.0)))
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert len(axes) == 2
-    assert axes[0].get_xlabel() == "slope $w$" and "∇f" in axes[1].get_title()
+    assert axes[0].get_xlabel() == "slope $w$" and "∇L" in axes[1].get_title()
     plt.close(fig)
 
 

@@ -79,7 +79,7 @@ def check_best_step(best_h):
     error = float(central_errors(best_h))
     if best / 10 <= best_h <= best * 10:
         return passed(f"h = {fmt(best_h, 2)} gives an error of {fmt(error, 2)}; the measured optimum is near "
-                      f"h = {fmt(best, 2)}, where truncation error (∝ h²) meets round-off error (∝ ε/h).")
+                      f"h = {fmt(best, 2)}, where truncation error (∝ h²) meets round-off error (∝ ε_mach/h).")
     if best_h < best / 10:
         why = "round-off dominates there: f(x + h) and f(x − h) agree in almost every digit. Take a larger h."
     else:

@@ -72,7 +72,7 @@ _LINE = objectives.LineFit.example()
 
 @exercise("3.3", "the largest stable learning rate (widget)")
 def check_largest_stable_lr(lr_max):
-    """``lr_max`` should be just below 2/L for the line-fit loss: stable, within 3% of the limit."""
+    """``lr_max`` should be just below 2/λ_max for the line-fit loss: stable, within 3% of the limit."""
     lr = as_number(lr_max, "lr_max")
     if not np.isfinite(lr) or lr <= 0:
         return failed(f"lr_max should be a positive learning rate like 0.1; got {lr!r}.")
@@ -87,7 +87,7 @@ def check_largest_stable_lr(lr_max):
                       f"up to {100 * (limit / lr - 1):.0f}% larger still converge. Raise lr until the loss "
                       "curve stops falling, then step back.")
     return passed(f"lr = {fmt(lr)} converges and is within {fmt(100 * (1 - lr / limit), 2)}% of the limit "
-                  f"2/L = {fmt(limit)}, where L = {fmt(_LINE.L)} is the largest eigenvalue of the Hessian.")
+                  f"2/λ_max = {fmt(limit)}, where λ_max = {fmt(_LINE.L)} is the largest eigenvalue of the Hessian.")
 
 
 @exercise("3.4", "the best fixed learning rate")
@@ -103,9 +103,9 @@ def check_best_lr(best_lr):
             continue
         where = f"For A with eigenvalues {fmt_vec(lam)} you returned {fmt(got)}, expected {fmt(expected)}."
         if np.isclose(got, 1 / lam[-1]):
-            hint = "That is 1/L: safe, but slower than necessary. Balance the extreme eigenvalues."
+            hint = "That is 1/λ_max: safe, but slower than necessary. Balance the extreme eigenvalues."
         elif np.isclose(got, 2 / lam[-1]):
-            hint = "That is 2/L, the edge of stability, where the steepest direction no longer shrinks."
+            hint = "That is 2/λ_max, the edge of stability, where the steepest direction no longer shrinks."
         elif np.isclose(got, 1 / lam[0]) or np.isclose(got, 2 / lam[0]):
             hint = "That uses the smallest eigenvalue only: the steepest direction then diverges."
         elif np.isclose(got, 2 / (A[0, 0] + A[-1, -1])):

@@ -73,7 +73,7 @@ def check_numerical_gradient(numerical_gradient):
 
 @exercise("2.3", "a flat point that is not a minimum (widget)")
 def check_flat_point(flat_point):
-    """``flat_point`` should be a point of Himmelblau's function where |∇f| < 2, near a saddle or the maximum."""
+    """``flat_point`` should be a point of Himmelblau's function where |∇L| < 2, near a saddle or the maximum."""
     f = objectives.Himmelblau()
     p = as_vector(flat_point, "flat_point", (2,))
     if not np.all(np.isfinite(p)):
@@ -84,9 +84,9 @@ def check_flat_point(flat_point):
                       f"yet (the goal is below {FLAT:g}). Look between two minima, where the contours form an X.")
     kind = classify(f, p)
     if kind == "minimum":
-        return failed(f"At {fmt_vec(p)} |∇f| = {fmt(norm, 3)}, flat indeed, but it curves up in every "
+        return failed(f"At {fmt_vec(p)} |∇L| = {fmt(norm, 3)}, flat indeed, but it curves up in every "
                       "direction: a minimum. Find a flat point between two of the four minima.")
-    return passed(f"At {fmt_vec(p)} |∇f| = {fmt(norm, 3)}, and the function curves up one way and down another: "
+    return passed(f"At {fmt_vec(p)} |∇L| = {fmt(norm, 3)}, and the loss curves up one way and down another: "
                   f"a {kind}. The gradient vanishes there although it is no minimum.")
 
 

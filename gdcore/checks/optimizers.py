@@ -98,7 +98,7 @@ def check_bias_correction(bias_correction):
                   f"correction of m is gone and that of v is still a factor {fmt(1 / (1 - beta2**1000), 3)}.")
 
 
-#: The learning rate of exercise 5.3: plain gradient descent's best, 2/(L + μ), on the race's bowl.
+#: The learning rate of exercise 5.3: plain gradient descent's best, 2/(λ_max + λ_min), on the race's bowl.
 RACE_LR = 0.0392
 RACE_STEPS = 1000
 MOMENTA = np.round(np.arange(0.0, 1.0, 0.01), 2)
@@ -107,7 +107,7 @@ MOMENTA = np.round(np.arange(0.0, 1.0, 0.01), 2)
 def momentum_race_steps(momenta=MOMENTA, lr: float = RACE_LR) -> np.ndarray:
     """Steps to tolerance on the race's bowl for many momenta at once (``-1``: not reached).
 
-    The same heavy-ball recursion as ``optimizers.SGD`` (``b = μ b + g``,
+    The same heavy-ball recursion as ``optimizers.SGD`` (``m = β m + g``,
     ``θ = θ − α b``), run for all momenta side by side, and the same rule as
     ``widgets.race.steps_to_tolerance``: the first step after which the loss
     stays within the course's tolerance (1e-8) of the minimum.

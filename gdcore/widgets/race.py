@@ -35,11 +35,11 @@ __all__ = ["NoisyGradient", "RACERS", "LANDSCAPES", "make_optimizer", "heavy_bal
 
 
 class NoisyGradient:
-    r"""An objective whose gradient arrives with Gaussian noise: :math:`\nabla f(\theta) + \sigma\,\xi`.
+    r"""An objective whose gradient arrives with Gaussian noise: :math:`\nabla L(\theta) + s_g\,\xi`.
 
     The loss is the true one; only ``grad`` is noisy, as in stochastic
     gradient descent, where a mini-batch gives an unbiased but noisy estimate
-    of the full gradient. :math:`\xi \sim \mathcal N(0, I)` comes from a
+    of the full gradient. :math:`s_g` is ``noise``, :math:`\xi \sim \mathcal N(0, I)` comes from a
     Generator seeded with ``seed``; :meth:`reset` restarts the noise stream,
     so that every racer sees the same sequence of noise draws.
     """
@@ -53,7 +53,7 @@ class NoisyGradient:
         self.dim, self.minima = objective.dim, objective.minima
         self.xlim, self.ylim = objective.xlim, objective.ylim
         self.labels = getattr(objective, "labels", (r"$\theta_1$", r"$\theta_2$"))
-        self.name = name or f"{objective.name} with noisy gradients (σ = {self.noise:g})"
+        self.name = name or f"{objective.name} with noisy gradients (s = {self.noise:g})"
         self.reset()
 
     def reset(self) -> None:
@@ -76,7 +76,7 @@ RACERS: dict[str, Callable] = {
     "GD": lambda lr, momentum, betas: optimizers.SGD(lr=lr),
     "momentum": lambda lr, momentum, betas: optimizers.SGD(lr=lr, momentum=momentum),
     "Nesterov": lambda lr, momentum, betas: optimizers.SGD(lr=lr, momentum=momentum,
-                                                           nesterov=momentum > 0),  # μ = 0: plain GD
+                                                           nesterov=momentum > 0),  # β = 0: plain GD
     "AdaGrad": lambda lr, momentum, betas: optimizers.AdaGrad(lr=lr),
     "RMSprop": lambda lr, momentum, betas: optimizers.RMSprop(lr=lr),
     "AdaDelta": lambda lr, momentum, betas: optimizers.AdaDelta(lr=lr),
@@ -105,7 +105,7 @@ class Landscape:
     tolerance, and stayed there, in the fewest steps (momentum 0.9 and
     Adam's default betas), found by :func:`tune_lr` (RMSprop and AdaDelta
     never keep the bowl's tolerance; they get lr 0.01 and 1; GD on the bowl
-    gets its theoretical best, 2/(L + μ) = 0.0392). ``lr`` and
+    gets its theoretical best, 2/(λ_max + λ_min) = 0.0392). ``lr`` and
     ``adaptive_lr`` are the explorer's starting values for the plain and the
     adaptive racers. ``window`` > 1 averages the loss over that many steps
     before comparing it with ``tol`` (for noisy gradients).
@@ -140,7 +140,7 @@ LANDSCAPES: dict[str, Landscape] = {
                "AdaDelta": 1.0, "Adam": 0.0316}),
     "noisy bowl": Landscape(
         lambda: NoisyGradient(objectives.Quadratic.from_eigenvalues(**_BOWL), noise=0.5, seed=0,
-                              name="ill-conditioned bowl, noisy gradients (σ = 0.5)"),
+                              name="ill-conditioned bowl, noisy gradients (s = 0.5)"),
         start=(-2.5, -1.0), tol=1e-2, steps=1000, lr=0.01, adaptive_lr=0.1, window=20,
         tuned={"GD": 0.0178, "momentum": 0.00178, "Nesterov": 0.00178, "AdaGrad": 0.316, "RMSprop": 0.01,
                "AdaDelta": 3.16, "Adam": 0.0178}),
@@ -161,11 +161,11 @@ def landscape_objective(name: str):
 
 
 def heavy_ball_settings(quadratic) -> tuple[float, float]:
-    r"""The heavy-ball optimum on a quadratic with curvatures :math:`\mu \le L` (Polyak 1964).
+    r"""The heavy-ball optimum on a quadratic with curvatures :math:`\lambda_{\min} \le \lambda_{\max}` (Polyak 1964).
 
     .. math::
-        \alpha^* = \frac{4}{(\sqrt L + \sqrt\mu)^2}, \qquad
-        \beta^* = \left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2, \qquad \kappa = L / \mu,
+        \alpha^* = \frac{4}{(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}})^2}, \qquad
+        \beta^* = \left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2, \qquad \kappa = \lambda_{\max} / \lambda_{\min},
 
     with which the error shrinks like :math:`\left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^t`
     (times a factor growing like :math:`t`). Returns ``(lr, momentum)``.
@@ -374,7 +374,7 @@ class RaceExplorer(FastExplorer, Explorer):
             "steps": widgets.IntSlider(value=steps, min=10, max=1000, step=10, description="steps"),
         }
         self.best_button = widgets.Button(description="best settings",
-                                          tooltip="heavy-ball optimum: lr = 4/(√L+√μ)², momentum = ((√κ−1)/(√κ+1))²")
+                                          tooltip="heavy-ball optimum: lr = 4/(√λmax+√λmin)², momentum = ((√κ−1)/(√κ+1))²")
         self.best_button.on_click(self.set_best_settings)
         self.fig = new_figure(figsize=(9.0, 3.8))
         ax_map, ax_loss = self.fig.subplots(1, 2)
@@ -519,7 +519,7 @@ def momentum_snapshot(momenta=(0.0, 0.3, 0.9), lr: float = 0.0392, steps: int = 
         n = _RaceDrawing(ax).draw(landscape, {"momentum": run})["momentum"]
         label = "best settings" if i == len(momenta) else f"momentum {m:g}"
         results[label] = n
-        ax.set_title(f"{label}: lr {rate:.4g}, μ {m:.2f}\n{describe_result(run, n)}", fontsize=9)
+        ax.set_title(f"{label}: lr {rate:.4g}, β {m:.2f}\n{describe_result(run, n)}", fontsize=9)
         if i:
             ax.set_ylabel("")
     fig.suptitle(f"heavy-ball momentum on the {objective.name}, {steps}-step budget")
