@@ -74,7 +74,9 @@ is round-off or close to it; its digits change with the numpy version and
 the machine. It is allowed only as a bound, right after ``<``, ``<=``,
 ``≤``, "below", "under", "better than", "less than" or "at most"
 (``f"agrees to better than {1e-12:.0e}"``). The bound itself is a printed
-number like any other and backs the prose that quotes it.
+number like any other and backs the prose that quotes it. Machine epsilon
+is a definition, not round-off: quote it in the prose as a given number
+rather than printing it.
 """
 
 from __future__ import annotations
@@ -560,3 +562,11 @@ def test_round_off_is_flagged_unless_printed_as_a_bound():
         "agrees to better than 1e-12; error below 1e-15: True; err < 1e-16; zero: 0.0e+00\n",
         "largest difference: 9.0e-16\n"]}]}]}
     assert [value for value, _ in round_off_values(nb)] == ["8e-17", "9.0e-16"]
+
+
+def test_a_given_number_may_sit_in_math():
+    markdown = ("Double precision has $\\varepsilon_{\\mathrm{mach}} \\approx 2.2 \\times 10^{-16}$.\n"
+                "<!-- given: 2.2 × 10^-16 (machine epsilon, a definition) -->")
+    nb = {"cells": [{"cell_type": "markdown", "source": markdown}]}
+    assert [q.number.text for q in quotes_in(markdown)] == ["2.2 \\times 10^{-16}"]
+    assert unbacked_quotes(nb) == []
