@@ -272,7 +272,7 @@ def prose_of(markdown: str) -> tuple[str, list[tuple[int, Number]]]:
     math_numbers = []
     for start, end in math_spans(text):
         for match in MATH_VALUE.finditer(text, start, end):
-            raw = match.group("num").replace("{,}", ",")
+            raw = " ".join(match.group("num").replace("{,}", ",").split())
             math_numbers.append((match.start("num"), parse_number(raw)))
         _blank(chars, start, end)
     text = "".join(chars)
