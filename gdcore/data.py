@@ -234,7 +234,7 @@ def batches(X, y, batch_size: int | None = 32, shuffle: bool = True, rng=None,
 
 def make_linear_regression(n_samples: int = 200, n_features: int = 1, noise: float = 0.5,
                            weights=None, bias: float = 0.0, seed=0):
-    r"""Samples of :math:`y = X w + b + \varepsilon`, :math:`X \sim N(0, I)`, :math:`\varepsilon \sim N(0, \sigma^2)`.
+    r"""Samples of :math:`y = X w + b` plus Gaussian noise of standard deviation ``noise``, :math:`X \sim N(0, I)`.
 
     Returns ``X, y, true_params`` where ``true_params = [w..., b]`` (the
     layout of :class:`gdcore.models.LinearRegression`). Without ``weights``

@@ -4,7 +4,7 @@ r"""The descent loops, and the record each one leaves of its run.
 :mod:`gdcore.objectives`) from a start point, step by step,
 
 .. math::
-    \theta_{k+1} = \theta_k - \alpha \nabla L(\theta_k)
+    \theta_{t+1} = \theta_t - \alpha \nabla L(\theta_t)
 
 (or whatever update the optimizer makes), and stops for one of four reasons:
 
@@ -132,7 +132,7 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
       The optimizer is :meth:`~gdcore.optimizers.Optimizer.reset` first, so a
       run never inherits the state of a previous one.
     * ``steps``: the most updates to make (the budget).
-    * ``tol``: stop as converged once :math:`\|\nabla L(\theta_k)\| \le` ``tol``
+    * ``tol``: stop as converged once :math:`\|\nabla L(\theta_t)\| \le` ``tol``
       (``tol=0`` turns this rule off).
     * ``patience``: stop once the loss has not gone below its best value so
       far for ``patience`` consecutive steps (``None``, the default, turns this off).

@@ -23,10 +23,10 @@ initializer          distribution
 ``constant``         all ``val``
 ``normal``           :math:`\mathcal N(\text{mean}, \text{std}^2)`
 ``uniform``          :math:`\mathcal U(a, b)`
-``xavier_uniform``   :math:`\mathcal U(-B, B)`, :math:`B = \text{gain}\sqrt{6/(n_\text{in} + n_\text{out})}`
-``xavier_normal``    :math:`\mathcal N(0, \sigma^2)`, :math:`\sigma = \text{gain}\sqrt{2/(n_\text{in} + n_\text{out})}`
-``kaiming_uniform``  :math:`\mathcal U(-B, B)`, :math:`B = \text{gain}\sqrt{3/\text{fan}}`
-``kaiming_normal``   :math:`\mathcal N(0, \sigma^2)`, :math:`\sigma = \text{gain}/\sqrt{\text{fan}}`
+``xavier_uniform``   :math:`\mathcal U(-\text{bound}, \text{bound})`, :math:`\text{bound} = \text{gain}\sqrt{6/(n_\text{in} + n_\text{out})}`
+``xavier_normal``    :math:`\mathcal N(0, s_w^2)`, :math:`s_w = \text{gain}\sqrt{2/(n_\text{in} + n_\text{out})}`
+``kaiming_uniform``  :math:`\mathcal U(-\text{bound}, \text{bound})`, :math:`\text{bound} = \text{gain}\sqrt{3/\text{fan}}`
+``kaiming_normal``   :math:`\mathcal N(0, s_w^2)`, :math:`s_w = \text{gain}/\sqrt{\text{fan}}`
 ===================  ==============================================================
 
 References: Glorot and Bengio (2010) for Xavier, He et al. (2015) for Kaiming.
@@ -151,10 +151,10 @@ def uniform(shape, rng, a: float = 0.0, b: float = 1.0) -> np.ndarray:
 
 
 def xavier_uniform(shape, rng, gain: float = 1.0) -> np.ndarray:
-    r"""Glorot/Xavier uniform: :math:`\mathcal U(-B, B)` with
+    r"""Glorot/Xavier uniform: :math:`\mathcal U(-\text{bound}, \text{bound})` with
 
     .. math::
-        B = \text{gain} \cdot \sqrt{\frac{6}{n_\text{in} + n_\text{out}}},
+        \text{bound} = \text{gain} \cdot \sqrt{\frac{6}{n_\text{in} + n_\text{out}}},
 
     so :math:`\operatorname{Var} W = \text{gain}^2 \cdot 2/(n_\text{in} + n_\text{out})`.
     ``fan_in = shape[0]``, ``fan_out = shape[1]`` (our weights are ``(fan_in, fan_out)``).
@@ -166,10 +166,10 @@ def xavier_uniform(shape, rng, gain: float = 1.0) -> np.ndarray:
 
 
 def xavier_normal(shape, rng, gain: float = 1.0) -> np.ndarray:
-    r"""Glorot/Xavier normal: :math:`\mathcal N(0, \sigma^2)` with
+    r"""Glorot/Xavier normal: :math:`\mathcal N(0, s_w^2)` with
 
     .. math::
-        \sigma = \text{gain} \cdot \sqrt{\frac{2}{n_\text{in} + n_\text{out}}}.
+        s_w = \text{gain} \cdot \sqrt{\frac{2}{n_\text{in} + n_\text{out}}}.
 
     ``fan_in = shape[0]``, ``fan_out = shape[1]`` (our weights are ``(fan_in, fan_out)``).
     """
@@ -189,10 +189,10 @@ def _kaiming_std(shape, a, mode, nonlinearity) -> float:
 
 def kaiming_uniform(shape, rng, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu") -> np.ndarray:
-    r"""He/Kaiming uniform: :math:`\mathcal U(-B, B)` with
+    r"""He/Kaiming uniform: :math:`\mathcal U(-\text{bound}, \text{bound})` with
 
     .. math::
-        B = \text{gain} \cdot \sqrt{\frac{3}{\text{fan}}},
+        \text{bound} = \text{gain} \cdot \sqrt{\frac{3}{\text{fan}}},
 
     where ``fan`` is ``fan_in = shape[0]`` (``mode="fan_in"``, the default: keeps
     the variance of the activations in the forward pass) or ``fan_out =
@@ -207,10 +207,10 @@ def kaiming_uniform(shape, rng, a: float = 0.0, mode: str = "fan_in",
 
 def kaiming_normal(shape, rng, a: float = 0.0, mode: str = "fan_in",
                    nonlinearity: str = "leaky_relu") -> np.ndarray:
-    r"""He/Kaiming normal: :math:`\mathcal N(0, \sigma^2)` with
+    r"""He/Kaiming normal: :math:`\mathcal N(0, s_w^2)` with
 
     .. math::
-        \sigma = \frac{\text{gain}}{\sqrt{\text{fan}}},
+        s_w = \frac{\text{gain}}{\sqrt{\text{fan}}},
 
     ``fan`` and ``gain`` as in :func:`kaiming_uniform` (default: fan_in and
     :math:`\sqrt 2`, so :math:`\operatorname{Var} W = 2 / n_\text{in}`).

@@ -230,8 +230,8 @@ class LogisticRegression(_LinearModel):
     def solve(self, X, y, l2: float = 1e-6, tol: float = 1e-10, max_iter: int = 100) -> np.ndarray:
         r"""A reference minimiser by Newton's method, for checking descent runs.
 
-        Minimises :math:`L + \tfrac{\lambda}{2} \lVert w \rVert^2` (``l2`` is
-        :math:`\lambda`; a tiny default keeps the minimiser finite when the
+        Minimises :math:`L + \tfrac{\omega}{2} \lVert w \rVert^2` (``l2`` is
+        :math:`\omega`; a tiny default keeps the minimiser finite when the
         classes can be separated by a line, where the plain loss has none).
         """
         X, y = self.check_data(X, y)

@@ -45,7 +45,7 @@ class Objective:
         return float(value) if theta.ndim == 1 else value
 
     def grad(self, theta) -> np.ndarray:
-        """The gradient :math:`\\nabla f(\\theta)`, with the shape of ``theta``."""
+        """The gradient :math:`\\nabla L(\\theta)`, with the shape of ``theta``."""
         theta = self._points(theta)
         with np.errstate(over="ignore", invalid="ignore"):
             return self._grad(theta)
@@ -104,23 +104,24 @@ def _stack(*components) -> np.ndarray:
 
 
 class Quadratic(Objective):
-    r"""The quadratic bowl :math:`f(\theta) = \tfrac12 \theta^\top A \theta - b^\top \theta + c`.
+    r"""The quadratic bowl :math:`L(\theta) = \tfrac12 \theta^\top A \theta - b^\top \theta + c`.
 
     ``A`` is a symmetric positive definite ``(d, d)`` matrix, ``b`` a vector
     (zero by default), and the constant :math:`c = \tfrac12 b^\top \theta^*`
     makes the minimum value 0, so that loss curves can use a log scale. Then
 
     .. math::
-        \nabla f(\theta) = A\theta - b, \qquad \theta^* = A^{-1} b, \qquad
-        f(\theta) = \tfrac12 (\theta - \theta^*)^\top A (\theta - \theta^*).
+        \nabla L(\theta) = A\theta - b, \qquad \theta^* = A^{-1} b, \qquad
+        L(\theta) = \tfrac12 (\theta - \theta^*)^\top A (\theta - \theta^*).
 
-    The Hessian is ``A`` everywhere; its eigenvalues :math:`\mu = \lambda_{\min}`
-    and :math:`L = \lambda_{\max}` decide everything gradient descent does here:
-    it converges for learning rates :math:`0 < \alpha < 2/L`
-    (:attr:`stability_limit`), the best fixed rate is :math:`2/(L + \mu)`
+    The Hessian is ``A`` everywhere; its smallest and largest eigenvalues
+    :math:`\lambda_{\min}` (:attr:`mu`) and :math:`\lambda_{\max}` (:attr:`L`)
+    decide everything gradient descent does here: it converges for learning
+    rates :math:`0 < \alpha < 2/\lambda_{\max}` (:attr:`stability_limit`), the
+    best fixed rate is :math:`2/(\lambda_{\max} + \lambda_{\min})`
     (:attr:`best_lr`), and the error then shrinks per step by at least
-    :math:`(\kappa - 1)/(\kappa + 1)` with :math:`\kappa = L/\mu`
-    (:attr:`condition_number`).
+    :math:`(\kappa - 1)/(\kappa + 1)` with
+    :math:`\kappa = \lambda_{\max}/\lambda_{\min}` (:attr:`condition_number`).
     """
 
     def __init__(self, A, b=None, *, name: str | None = None, xlim=None, ylim=None):
@@ -187,17 +188,18 @@ class Quadratic(Objective):
 
     @property
     def condition_number(self) -> float:
-        r""":math:`\kappa = L / \mu`."""
+        r""":math:`\kappa = \lambda_{\max} / \lambda_{\min}`."""
         return self.L / self.mu
 
     @property
     def stability_limit(self) -> float:
-        """:math:`2/L`: gradient descent converges from every start exactly when lr < 2/L."""
+        """:math:`2/\\lambda_{\\max}`: gradient descent converges from every start exactly when lr < 2/λ_max."""
         return 2.0 / self.L
 
     @property
     def best_lr(self) -> float:
-        """:math:`2/(L + \\mu)`, the fixed learning rate with the fastest worst-case contraction."""
+        """:math:`2/(\\lambda_{\\max} + \\lambda_{\\min})`, the fixed learning rate with the fastest
+        worst-case contraction."""
         return 2.0 / (self.L + self.mu)
 
     def contraction(self, lr: float) -> float:
@@ -290,7 +292,7 @@ class LineFit(Quadratic):
 
 
 class Rosenbrock(Objective):
-    r"""Rosenbrock's banana valley :math:`f(x, y) = (a - x)^2 + b\,(y - x^2)^2`.
+    r"""Rosenbrock's banana valley :math:`L(x, y) = (a - x)^2 + b\,(y - x^2)^2`.
 
     The minimum :math:`(a, a^2)` lies in a long, curved, flat-bottomed valley:
     easy to find, slow to follow (Rosenbrock, 1960).
@@ -312,9 +314,9 @@ class Rosenbrock(Objective):
 
 
 class Himmelblau(Objective):
-    r"""Himmelblau's function :math:`f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2`.
+    r"""Himmelblau's function :math:`L(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2`.
 
-    Four global minima (all with :math:`f = 0`), one local maximum and four
+    Four global minima (all with :math:`L = 0`), one local maximum and four
     saddle points between them: which minimum gradient descent finds depends
     on where it starts.
     """
@@ -367,11 +369,11 @@ class Beale(Objective):
 
 
 class Saddle(Objective):
-    r"""A saddle between two valleys: :math:`f(x, y) = x^2 + \tfrac14 (y^2 - 1)^2`.
+    r"""A saddle between two valleys: :math:`L(x, y) = x^2 + \tfrac14 (y^2 - 1)^2`.
 
     The origin is a saddle point (the gradient vanishes; the Hessian
     :math:`\mathrm{diag}(2, -1)` curves up along :math:`x` and down along
-    :math:`y`), and the two minima :math:`(0, \pm 1)` have :math:`f = 0`.
+    :math:`y`), and the two minima :math:`(0, \pm 1)` have :math:`L = 0`.
     Unlike :math:`x^2 - y^2` the function is bounded below, so a run that
     escapes the saddle ends in a valley instead of running off to
     :math:`-\infty`.

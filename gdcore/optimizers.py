@@ -9,9 +9,11 @@ Every optimizer has the same small interface:
 
 Hyperparameter names, defaults and update rules follow ``torch.optim``, so
 that the same settings give the same trajectory in PyTorch. In the formulas,
-:math:`\alpha` is ``lr``, :math:`g_t` the gradient at step :math:`t`
-(counted from 1), :math:`\lambda` the ``weight_decay``, and every product,
-square, square root and division of vectors is taken element by element.
+:math:`\alpha` is ``lr``, :math:`\beta` the ``momentum``, :math:`\omega`
+the ``weight_decay`` (PyTorch's documentation writes :math:`\gamma`,
+:math:`\mu` and :math:`\lambda` for these three), :math:`g_t` the gradient
+at step :math:`t` (counted from 1), and every product, square, square root
+and division of vectors is taken element by element.
 
 The state of each optimizer is a few plain attributes named as in the
 formulas (``velocity``, ``square_avg``, ``exp_avg``, ...), all ``None`` or
@@ -75,12 +77,12 @@ class Optimizer:
 class SGD(Optimizer):
     r"""Stochastic gradient descent, optionally with (Nesterov) momentum.
 
-    With :math:`g_t = \nabla L(\theta_{t-1}) + \lambda\,\theta_{t-1}`:
+    With :math:`g_t = \nabla L(\theta_{t-1}) + \omega\,\theta_{t-1}`:
 
     .. math::
-        b_t = \mu\, b_{t-1} + (1 - \tau)\, g_t \quad (b_1 = g_1), \qquad
+        m_t = \beta\, m_{t-1} + (1 - \tau)\, g_t \quad (m_1 = g_1), \qquad
         \theta_t = \theta_{t-1} - \alpha \cdot
-            \begin{cases} g_t + \mu\, b_t & \text{Nesterov} \\ b_t & \text{otherwise} \end{cases}
+            \begin{cases} g_t + \beta\, m_t & \text{Nesterov} \\ m_t & \text{otherwise} \end{cases}
 
     With ``momentum=0`` this is plain gradient descent,
     :math:`\theta_t = \theta_{t-1} - \alpha\, g_t`.
@@ -118,12 +120,12 @@ class SGD(Optimizer):
 class AdaGrad(Optimizer):
     r"""AdaGrad: divide each coordinate's step by the root of its summed squared gradients.
 
-    With :math:`g_t = \nabla L(\theta_{t-1}) + \lambda\,\theta_{t-1}` and the
-    decayed rate :math:`\tilde\alpha_t = \alpha / (1 + (t-1)\,\eta)` (``lr_decay``):
+    With :math:`g_t = \nabla L(\theta_{t-1}) + \omega\,\theta_{t-1}` and the
+    decayed rate :math:`\tilde\alpha_t = \alpha / (1 + (t-1) \cdot \text{lr\_decay})`:
 
     .. math::
-        s_t = s_{t-1} + g_t^2 \quad (s_0 = \text{initial\_accumulator\_value}), \qquad
-        \theta_t = \theta_{t-1} - \tilde\alpha_t\, \frac{g_t}{\sqrt{s_t} + \epsilon}
+        G_t = G_{t-1} + g_t^2 \quad (G_0 = \text{initial\_accumulator\_value}), \qquad
+        \theta_t = \theta_{t-1} - \tilde\alpha_t\, \frac{g_t}{\sqrt{G_t} + \epsilon}
 
     Duchi, Hazan and Singer (2011). PyTorch calls it ``Adagrad``.
     """
@@ -157,8 +159,8 @@ class AdaGrad(Optimizer):
 class RMSprop(Optimizer):
     r"""RMSprop: divide each coordinate's step by a running root mean square of its gradients.
 
-    With :math:`g_t = \nabla L(\theta_{t-1}) + \lambda\,\theta_{t-1}`, and
-    :math:`v_0 = \bar g_0 = b_0 = 0`:
+    With :math:`g_t = \nabla L(\theta_{t-1}) + \omega\,\theta_{t-1}`, and
+    :math:`v_0 = \bar g_0 = m_0 = 0`:
 
     .. math::
         v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \qquad
@@ -166,9 +168,9 @@ class RMSprop(Optimizer):
                      & \text{centered} \\ v_t & \text{otherwise} \end{cases}
 
     .. math::
-        b_t = \mu\, b_{t-1} + \frac{g_t}{\sqrt{\tilde v_t} + \epsilon}, \qquad
-        \theta_t = \theta_{t-1} - \alpha\, b_t
-        \qquad (\text{with } \mu = 0:\ \theta_t = \theta_{t-1} - \alpha\, g_t / (\sqrt{\tilde v_t} + \epsilon))
+        m_t = \beta\, m_{t-1} + \frac{g_t}{\sqrt{\tilde v_t} + \epsilon}, \qquad
+        \theta_t = \theta_{t-1} - \alpha\, m_t
+        \qquad (\text{with } \beta = 0:\ \theta_t = \theta_{t-1} - \alpha\, g_t / (\sqrt{\tilde v_t} + \epsilon))
 
     :math:`\rho` is ``alpha`` in PyTorch (and here). Tieleman and Hinton (2012).
     """
@@ -209,12 +211,12 @@ class RMSprop(Optimizer):
 class AdaDelta(Optimizer):
     r"""AdaDelta: RMSprop whose step size is a running RMS of its own past steps.
 
-    With :math:`g_t = \nabla L(\theta_{t-1}) + \lambda\,\theta_{t-1}` and :math:`v_0 = u_0 = 0`:
+    With :math:`g_t = \nabla L(\theta_{t-1}) + \omega\,\theta_{t-1}` and :math:`v_0 = D_0 = 0`:
 
     .. math::
         v_t = \rho\, v_{t-1} + (1 - \rho)\, g_t^2, \qquad
-        \Delta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t, \qquad
-        u_t = \rho\, u_{t-1} + (1 - \rho)\, \Delta_t^2, \qquad
+        \Delta_t = \frac{\sqrt{D_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t, \qquad
+        D_t = \rho\, D_{t-1} + (1 - \rho)\, \Delta_t^2, \qquad
         \theta_t = \theta_{t-1} - \alpha\, \Delta_t
 
     Zeiler (2012), who has no learning rate (:math:`\alpha = 1`, the default).
@@ -246,7 +248,7 @@ class AdaDelta(Optimizer):
 class Adam(Optimizer):
     r"""Adam: momentum on the gradient, RMSprop on its square, both bias-corrected.
 
-    With :math:`g_t = \nabla L(\theta_{t-1}) + \lambda\,\theta_{t-1}` and :math:`m_0 = v_0 = 0`:
+    With :math:`g_t = \nabla L(\theta_{t-1}) + \omega\,\theta_{t-1}` and :math:`m_0 = v_0 = 0`:
 
     .. math::
         m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t, \qquad
@@ -304,7 +306,7 @@ class AdamW(Adam):
     in), applied to the shrunk parameters:
 
     .. math::
-        \theta_t = (1 - \alpha\lambda)\,\theta_{t-1} - \alpha\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+        \theta_t = (1 - \alpha\omega)\,\theta_{t-1} - \alpha\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
     Loshchilov and Hutter (2019). Note the default ``weight_decay=1e-2``.
     """

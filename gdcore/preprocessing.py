@@ -9,8 +9,8 @@ learns here carries over:
 
 * :class:`StandardScaler` turns each feature into z-scores,
 
-  .. math:: x' = \frac{x - \mu}{\sigma}
-      \quad (\sigma \text{ the population standard deviation, ddof } = 0).
+  .. math:: x'_j = \frac{x_j - \bar x_j}{s_j}
+      \quad (s_j \text{ the population standard deviation, ddof } = 0).
 
 Both follow the same protocol: ``fit(X_train)`` learns the per-feature
 statistics (and returns the scaler, so calls chain), ``transform(X)`` applies
@@ -166,8 +166,8 @@ class MinMaxScaler(_Scaler):
 class StandardScaler(_Scaler):
     r"""Standardize each feature: subtract its mean, divide by its standard deviation.
 
-    Fitted attributes (as in scikit-learn): ``mean_`` (:math:`\mu`), ``var_``
-    (:math:`\sigma^2`, the population variance), ``scale_`` (:math:`\sigma`,
+    Fitted attributes (as in scikit-learn): ``mean_`` (:math:`\bar x_j`), ``var_``
+    (:math:`s_j^2`, the population variance), ``scale_`` (:math:`s_j`,
     with a constant feature's 0 replaced by 1) and ``n_samples_seen_``, so
     that ``transform(X) == (X - mean_) / scale_``. A constant feature maps to 0.
 

@@ -31,7 +31,7 @@ def test_kaiming_std_right_and_typical_mistakes():
 def test_relu_variance_factor_right_and_typical_mistakes():
     assert checks.check_relu_variance_factor(lambda n, s, d: (n * s**2 / 2) ** d).passed
     r = checks.check_relu_variance_factor(lambda n, s, d: (n * s**2) ** d)
-    assert not r.passed and "divide n·σ² by 2" in r.message
+    assert not r.passed and "divide n·s_w² by 2" in r.message
     r = checks.check_relu_variance_factor(lambda n, s, d: n * s**2 / 2)
     assert not r.passed and "power depth" in r.message
     r = checks.check_relu_variance_factor(lambda n, s, d: math.sqrt((n * s**2 / 2) ** d))

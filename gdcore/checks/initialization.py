@@ -95,13 +95,13 @@ def check_relu_variance_factor(variance_factor):
     expected = [(n * s**2 / 2) ** d for n, s, d in _CASES]
     if all(_close(g, e) for g, e in zip(got, expected)):
         return passed(f"variance_factor(128, √0.1, 10) = {fmt(got[1])}: each ReLU layer multiplies the "
-                      "variance by n·σ²/2, and with σ² = 2/n (He) that factor is exactly 1.")
+                      "variance by n·s_w²/2, and with s_w² = 2/n (He) that factor is exactly 1.")
     mistakes = [
         (lambda n, s, d: (n * s**2) ** d, "ReLU zeroes half of a symmetric input, so E[a²] = Var(z)/2: "
-                                          "divide n·σ² by 2."),
+                                          "divide n·s_w² by 2."),
         (lambda n, s, d: (n * s / 2) ** d, "The variance of a weight is std², not std."),
         (lambda n, s, d: n * s**2 / 2, "That is the factor for one layer: raise it to the power depth."),
-        (lambda n, s, d: (n * s**2 / 2) * d, "Layers multiply the variance in turn: (n·σ²/2) ** depth, not times depth."),
+        (lambda n, s, d: (n * s**2 / 2) * d, "Layers multiply the variance in turn: (n·s_w²/2) ** depth, not times depth."),
         (lambda n, s, d: math.sqrt((n * s**2 / 2) ** d), "That is the factor for the standard deviation; "
                                                            "the exercise asks for the variance."),
     ]
