@@ -128,7 +128,7 @@ def check_relu_variance_factor(variance_factor):
     mistakes = [
         (lambda n, s, d: (n * s**2) ** d, "ReLU zeroes half of a symmetric input, so E[a²] = Var(z)/2: "
                                           "divide n·s_w² by 2."),
-        (lambda n, s, d: (n * s / 2) ** d, "The variance of a weight is s_w², not s_w."),
+        (lambda n, s, d: (n * s / 2) ** d, "The variance of a weight is std², not std."),
         (lambda n, s, d: n * s**2 / 2, "That is the factor for one layer: raise it to the power depth."),
         (lambda n, s, d: (n * s**2 / 2) * d, "Layers multiply the variance in turn: (n·s_w²/2) ** depth, not times depth."),
         (lambda n, s, d: math.sqrt((n * s**2 / 2) ** d), "That is the factor for the standard deviation; "
@@ -217,7 +217,7 @@ def check_predict_then_measure(predicted_ratio, measured_ratios):
                                                    "the output of the first layer."),
             ((n * var / 2) ** layers, "That is the factor of the variance; the ratio of standard deviations is "
                                       "its square root."),
-            ((n * p["std"] / 2) ** (layers / 2), "The variance of a weight is s_w², not s_w."),
+            ((n * p["std"] / 2) ** (layers / 2), "The variance of a weight is std², not std."),
         ]
         hint = next((message for value, message in mistakes if _close(predicted, value)),
                     "Each ReLU layer multiplies the variance by n·s_w²/2, so the standard deviation by its "
@@ -244,7 +244,8 @@ def check_predict_then_measure(predicted_ratio, measured_ratios):
             return failed(f"measured_ratios[{k}] (seed {k}) = {fmt(g, 6)} is not what that stack gives. {hint}")
     low, high = min(got), max(got)
     inside = "inside" if low <= predicted <= high else "outside"
-    return passed(f"predicted {fmt(predicted, 4)}; measured {fmt(low, 3)} to {fmt(high, 3)} over 5 seeds "
+    return passed(f"predicted {fmt(predicted, 4)} (each layer multiplies the variance by n·s_w²/2 = {fmt(n * var / 2, 3)}, "
+                  f"over {layers} layers); measured {fmt(low, 3)} to {fmt(high, 3)} over 5 seeds "
                   f"(mean {fmt(sum(got) / 5, 3)}): the prediction is {inside} the seeds' range. The argument "
                   "predicts the average; one random stack can be off by a good fraction of it, which is why a "
                   "measurement is reported over several seeds.")
