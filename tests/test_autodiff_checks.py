@@ -130,3 +130,9 @@ def test_softmax_vjp():
     assert not r.passed and "should be a function" in r.message
     r = checks.check_softmax_vjp(stub)
     assert not r.passed and not r.attempted
+
+
+def test_a_number_where_a_function_belongs_gets_a_sentence():
+    for check in (checks.check_softplus, checks.check_backward, checks.check_softmax_vjp):
+        r = check(0.25)
+        assert not r.passed and "should be a function" in r.message and "raised" not in r.message

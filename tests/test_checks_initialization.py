@@ -105,3 +105,9 @@ def test_predict_then_measure():
     assert not r.passed and "should be a list of five numbers" in r.message
     r = checks.check_predict_then_measure(right, ["a"] * 5)
     assert not r.passed and "measured_ratios[0] should be a number" in r.message
+
+
+def test_a_number_where_a_function_belongs_gets_a_sentence():
+    for check in (checks.check_xavier_bound, checks.check_kaiming_std, checks.check_relu_variance_factor):
+        r = check(0.25)
+        assert not r.passed and "should be a function" in r.message and "raised" not in r.message

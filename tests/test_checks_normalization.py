@@ -187,3 +187,9 @@ def test_missing_values_leak():
         raise NotImplementedError("Exercise 7.4")
     r = checks.check_missing_values_leak("fill", stub)
     assert not r.passed and not r.attempted
+
+
+def test_a_number_where_a_function_belongs_gets_a_sentence():
+    for check in (checks.check_standardize, checks.check_leak_free):
+        r = check(0.25)
+        assert not r.passed and "should be a function" in r.message and "raised" not in r.message

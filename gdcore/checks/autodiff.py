@@ -41,9 +41,15 @@ def _digits(got: float, other: float) -> str:
     return fmt(got, 12)
 
 
+def _not_a_function(name: str, signature: str, value) -> str:
+    return f"{name} should be a function, {signature}; got {value!r}."
+
+
 @exercise("8.1", "the local derivative of a new operation")
 def check_softplus(softplus):
     """``softplus(v)`` should return ONE new Value, log(1 + e^v), with local derivative sigmoid(v)."""
+    if not callable(softplus):
+        return failed(_not_a_function("softplus", "softplus(v) returning a Value", softplus))
     for x in (-3.0, 0.0, 0.5, 4.0, 30.0, -30.0, 800.0, -800.0, 1e4, -1e4):
         v = Value(x, "v")
         try:
@@ -146,6 +152,8 @@ def _graphs():
 @exercise("8.4", "your own backward pass")
 def check_backward(backward):
     """``backward(output)`` should return {node: d output / d node} without touching ``.grad``."""
+    if not callable(backward):
+        return failed(_not_a_function("backward", "backward(output) returning a dict", backward))
     for output, inputs in _graphs():
         grads = backward(output)
         if not isinstance(grads, dict):

@@ -12,6 +12,10 @@ __all__ = ["check_xavier_bound", "check_kaiming_std", "check_relu_variance_facto
 _LAYERS = [(64, 32), (784, 256), (10, 10), (3, 1000)]
 
 
+def _not_a_function(name: str, signature: str, value) -> str:
+    return f"{name} should be a function, {signature}; got {value!r}."
+
+
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-300)
 
@@ -48,6 +52,8 @@ def _likely_mistake(got, cases, mistakes, default: str) -> str:
 @exercise("6.1", "the Xavier bound")
 def check_xavier_bound(xavier_bound):
     """``xavier_bound(fan_in, fan_out)`` should be sqrt(6 / (fan_in + fan_out))."""
+    if not callable(xavier_bound):
+        return failed(_not_a_function("xavier_bound", "xavier_bound(fan_in, fan_out)", xavier_bound))
     got, problem = _numbers([xavier_bound(a, b) for a, b in _LAYERS], [f"xavier_bound({a}, {b})" for a, b in _LAYERS])
     if problem:
         return failed(problem)
@@ -78,6 +84,8 @@ _SHAPES = [(64, 32), (32, 10), (300, 100)]
 @exercise("6.2", "Kaiming's standard deviation")
 def check_kaiming_std(kaiming_std):
     """``kaiming_std(shape, mode)``: sqrt(2 / fan) for a (fan_in, fan_out) weight, fan by ``mode``."""
+    if not callable(kaiming_std):
+        return failed(_not_a_function("kaiming_std", "kaiming_std(shape, mode)", kaiming_std))
     cases = [(shape, mode) for shape in _SHAPES for mode in ("fan_in", "fan_out")]
     got, problem = _numbers([kaiming_std(shape, mode) for shape, mode in cases],
                             [f"kaiming_std({shape}, {mode!r})" for shape, mode in cases])
@@ -117,6 +125,8 @@ _CASES = [(128, 1.0, 1), (128, math.sqrt(0.1), 10), (100, 0.1, 3), (64, math.sqr
 @exercise("6.3", "the ReLU variance factor")
 def check_relu_variance_factor(variance_factor):
     """``variance_factor(width, std, depth)`` should be (width * std**2 / 2) ** depth."""
+    if not callable(variance_factor):
+        return failed(_not_a_function("variance_factor", "variance_factor(width, std, depth)", variance_factor))
     got, problem = _numbers([variance_factor(n, s, d) for n, s, d in _CASES],
                             [f"variance_factor({n}, {fmt(s)}, {d})" for n, s, d in _CASES])
     if problem:

@@ -58,9 +58,15 @@ def _close(a, b) -> bool:
     return a.shape == b.shape and bool(np.all(np.isfinite(a))) and np.allclose(a, b, rtol=1e-7, atol=1e-9)
 
 
+def _not_a_function(name: str, signature: str, value) -> str:
+    return f"{name} should be a function, {signature}; got {value!r}."
+
+
 @exercise("7.1", "standardize with training statistics")
 def check_standardize(standardize):
     """``standardize(X_train, X_test)`` should return both splits as z-scores of the training statistics."""
+    if not callable(standardize):
+        return failed(_not_a_function("standardize", "standardize(X_train, X_test)", standardize))
     X_train, X_test = _splits()
     originals = X_train.copy(), X_test.copy()
     pair, problem = _answer_pair(standardize, "standardize", X_train, X_test)
@@ -109,6 +115,8 @@ def check_standardize(standardize):
 @exercise("7.2", "find the leak")
 def check_leak_free(prepare):
     """``prepare(X_train, X_test)`` should min-max scale both splits to [-1, 1] with a scaler fitted on X_train only."""
+    if not callable(prepare):
+        return failed(_not_a_function("prepare", "prepare(X_train, X_test)", prepare))
     X_train, X_test = _splits(seed=11)
     pair, problem = _answer_pair(prepare, "prepare", X_train, X_test)
     if problem:
