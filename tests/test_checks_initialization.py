@@ -60,4 +60,54 @@ def test_unattempted_stubs_fail_with_one_sentence():
     r = checks.check_xavier_bound(stub)
     assert not r.passed and r.message.startswith("Not attempted yet")
     assert not checks.check_relu_variance_factor(stub).passed
-    assert {e.id for e in checks.exercises_of_chapter(6)} == {"6.1", "6.2", "6.3", "6.4"}
+    assert {e.id for e in checks.exercises_of_chapter(6)} == {"6.1", "6.2", "6.3", "6.4", "6.5"}
+    r = checks.check_predict_then_measure(stub, None)  # a function where a number belongs
+    assert not r.passed and "predicted_ratio should be a number" in r.message
+
+
+def test_close_answers_are_shown_with_enough_digits():
+    r = checks.check_xavier_bound(lambda a, b: math.sqrt(6 / (a + b)) * (1 + 1e-7))
+    assert not r.passed and "returned 0.25000003, expected 0.25." in r.message
+
+
+def test_wrongly_typed_answers_get_a_sentence_about_the_type():
+    for check in (checks.check_xavier_bound, checks.check_kaiming_std, checks.check_relu_variance_factor):
+        r = check(lambda *args: None)
+        assert not r.passed and "should be a number like 0.1, but it is None" in r.message
+        assert "raised" not in r.message
+    r = checks.check_relu_stack_alive(None)
+    assert not r.passed and "should be a list of scheme names" in r.message
+    r = checks.check_relu_stack_alive([1, 2])
+    assert not r.passed and "(strings)" in r.message
+
+
+def test_predict_then_measure():
+    from gdcore.checks.initialization import _measured_ratios
+
+    measured = _measured_ratios()
+    factor = 64 * 0.3**2 / 2  # of the variance, per layer
+    right = math.sqrt(factor) ** 7
+    r = checks.check_predict_then_measure(right, measured)
+    assert r.passed and "predicted 40.54" in r.message and "over 5 seeds" in r.message
+    r = checks.check_predict_then_measure(math.sqrt(factor) ** 8, measured)  # eight layers instead of seven
+    assert not r.passed and "7 layers, not 8" in r.message and "40.5" not in r.message
+    r = checks.check_predict_then_measure(math.sqrt(2 * factor) ** 7, measured)  # forgot the ReLU's 1/2
+    assert not r.passed and "n·s_w²/2, not n·s_w²" in r.message
+    r = checks.check_predict_then_measure(factor ** 7, measured)  # variance, not std
+    assert not r.passed and "square root" in r.message
+    r = checks.check_predict_then_measure(right, [m ** 2 for m in measured])
+    assert not r.passed and "ratio of variances" in r.message
+    r = checks.check_predict_then_measure(right, measured[:3])
+    assert not r.passed and "five numbers" in r.message
+    r = checks.check_predict_then_measure("11.3", measured)
+    assert not r.passed and "predicted_ratio should be a number like 0.1, but it is '11.3'" in r.message
+    r = checks.check_predict_then_measure(right, 11.3)
+    assert not r.passed and "should be a list of five numbers" in r.message
+    r = checks.check_predict_then_measure(right, ["a"] * 5)
+    assert not r.passed and "measured_ratios[0] should be a number" in r.message
+
+
+def test_a_number_where_a_function_belongs_gets_a_sentence():
+    for check in (checks.check_xavier_bound, checks.check_kaiming_std, checks.check_relu_variance_factor):
+        r = check(0.25)
+        assert not r.passed and "should be a function" in r.message and "raised" not in r.message

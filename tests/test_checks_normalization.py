@@ -35,7 +35,7 @@ def test_standardize_test_set_with_its_own_statistics():
     def own(X_train, X_test):
         return (StandardScaler().fit_transform(X_train), StandardScaler().fit_transform(X_test))
     r = checks.check_standardize(own)
-    assert not r.passed and "its own mean" in r.message and "Z_test[0]" in r.message
+    assert not r.passed and "its own mean" in r.message and "Z_test[" in r.message
 
 
 def test_standardize_with_all_data_is_a_leak():
@@ -130,4 +130,66 @@ def test_thickness_unit_too_small_or_too_large():
 
 
 def test_chapter_7_exercises_are_registered():
-    assert {e.id for e in checks.exercises_of_chapter(7)} == {"7.1", "7.2", "7.3"}
+    assert {e.id for e in checks.exercises_of_chapter(7)} == {"7.1", "7.2", "7.3", "7.4"}
+
+
+def test_close_answers_show_the_largest_difference_with_enough_digits():
+    def almost(X_train, X_test):
+        Z_train, Z_test = _standardize_right(X_train, X_test)
+        Z_train = Z_train.copy()
+        Z_train[3, 2] += 1e-5
+        return Z_train, Z_test
+    r = checks.check_standardize(almost)
+    assert not r.passed and "Z_train[3, 2] is" in r.message
+    got, expected = r.message.split("Z_train[3, 2] is ")[1].split(".  ")[0].split(", expected ")
+    assert got != expected.split(". ")[0]
+
+
+def test_wrongly_typed_answers_get_a_sentence():
+    for check in (checks.check_standardize, checks.check_leak_free):
+        r = check(lambda X_train, X_test: None)
+        assert not r.passed and "should return a pair (Z_train, Z_test)" in r.message and "raised" not in r.message
+    r = checks.check_missing_values_leak("fill", lambda X_train, X_test: X_train)
+    assert not r.passed and "should return a pair" in r.message and "raised" not in r.message
+    r = checks.check_missing_values_leak(None, None)
+    assert not r.passed and "leaky_step should be one of the strings" in r.message
+    r = checks.check_missing_values_leak("fill", 3)
+    assert not r.passed and "should be a function" in r.message
+
+
+def _fill_then_scale(fill_from_test=False, fill_test_with_own=False, zeros=False):
+    def prepare_missing(X_train, X_test):
+        rows = np.vstack([X_train, X_test]) if fill_from_test else X_train
+        fill = np.zeros(X_train.shape[1]) if zeros else np.nanmean(rows, axis=0)
+        test_fill = np.nanmean(X_test, axis=0) if fill_test_with_own else fill
+        F_train = np.where(np.isnan(X_train), fill, X_train)
+        F_test = np.where(np.isnan(X_test), test_fill, X_test)
+        scaler = StandardScaler().fit(F_train)
+        return scaler.transform(F_train), scaler.transform(F_test)
+    return prepare_missing
+
+
+def test_missing_values_leak():
+    r = checks.check_missing_values_leak("fill", _fill_then_scale())
+    assert r.passed and "SimpleImputer" in r.message
+    r = checks.check_missing_values_leak("scale", _fill_then_scale())
+    assert not r.passed and "scaling alone does not leak" in r.message
+    r = checks.check_missing_values_leak("fill", _fill_then_scale(fill_from_test=True))
+    assert not r.passed and "fill values still come from the test rows" in r.message
+    r = checks.check_missing_values_leak("fill", _fill_then_scale(fill_test_with_own=True))
+    assert not r.passed and "its own column means" in r.message
+    r = checks.check_missing_values_leak("fill", _fill_then_scale(zeros=True))
+    assert not r.passed and "filled with 0" in r.message
+    r = checks.check_missing_values_leak("fill", lambda X_train, X_test: (X_train, X_test))  # nothing done
+    assert not r.passed and "NaN" in r.message
+
+    def stub(X_train, X_test):
+        raise NotImplementedError("Exercise 7.4")
+    r = checks.check_missing_values_leak("fill", stub)
+    assert not r.passed and not r.attempted
+
+
+def test_a_number_where_a_function_belongs_gets_a_sentence():
+    for check in (checks.check_standardize, checks.check_leak_free):
+        r = check(0.25)
+        assert not r.passed and "should be a function" in r.message and "raised" not in r.message

@@ -4,7 +4,9 @@ Pick an expression of two inputs x and y and their values; the step slider
 walks through the forward pass (each node computes its data from its
 parents) and then the backward pass (each node, from the output back, adds
 ``local derivative * its grad`` into its parents' grads). The node of the
-current step is orange; a gradient in blue is still partial, green is final.
+current step is orange; a node turns green once the backward pass has gone
+through it (its gradient complete and passed on); a blue gradient has not been
+passed on yet and may still be partial.
 """
 
 from __future__ import annotations
