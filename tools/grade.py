@@ -228,6 +228,7 @@ class Execution:
     extra_errors: dict = field(default_factory=dict)  # private script -> "Error: message"
     private: dict = field(default_factory=dict)  # exercise id -> {"title", "points", "check"} of private checks
     died_in_check: str = ""  # the exercise whose check was running when the kernel died
+    definitions: dict = field(default_factory=dict)  # exercise id -> Exercise, the private scripts' checks
     unknown: dict = field(default_factory=dict)  # exercise id the notebook called a check of, unknown to the grader -> cell
 
 
@@ -261,6 +262,32 @@ class StudentNames(dict):
         if isinstance(reply, dict) and "$error" in reply:
             raise KeyError(name)
         return self.kernel.decode_answer(reply)
+
+
+class _NoStudentNames(dict):
+    """The globals of a private script read before the notebook runs: only its own definitions count."""
+
+    def __missing__(self, name):
+        raise KeyError(name)
+
+
+def private_definitions(scripts: list[Path]) -> dict:
+    """The checks the private scripts define (run up to their first use of a student's name), by exercise id.
+
+    With them the grader grades the notebook's own calls of a private check
+    right after the cell that made them, like the book's (so a kernel that
+    dies later does not take the pass with it).
+    """
+    from gdcore.checks._core import private_scope
+
+    with private_scope() as (exercises, _):
+        for script in scripts:
+            try:
+                code = compile(script.read_text(encoding="utf-8"), str(script), "exec")
+                exec(code, _NoStudentNames(__name__="__grade_private__", __file__=str(script), __builtins__=builtins))
+            except Exception:  # reported by the full run at the end
+                pass
+    return dict(exercises)
 
 
 def run_private(kernel, scripts: list[Path], deferred: list, run: "Execution") -> None:
@@ -321,7 +348,7 @@ async def grade_calls(kernel, run: Execution, cell: int, deferred: list) -> None
         calls = _valid_calls(await kernel.ask_async("__import__('_gdgrade').new_calls()", timeout=30))
     except (AnswerError, TimeoutError):
         return
-    exercises = book_exercises()
+    exercises = {**run.definitions, **book_exercises()}
     for exercise_id, args, kwargs in calls:
         exercise = exercises.get(exercise_id)
         if exercise is None:
@@ -351,6 +378,8 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
     from .sandbox import Sandbox
 
     nb = run.nb
+    run.definitions = await asyncio.to_thread(private_definitions, scripts)
+    run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in run.definitions.items()}
     sandbox = Sandbox(sub.path.name if sub.path.suffix == ".ipynb" else "notebook.ipynb", sub.data, gdcore_dir, limits)
     client = NotebookClient(nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
                             record_timing=False, resources={"metadata": {"path": str(sandbox.work)}})
@@ -488,6 +517,10 @@ def grade_execution(path: Path, run: Execution, timeout: float, registry: dict, 
         elif r is not None:
             status = "passed" if r.passed else ("failed" if r.attempted else "not attempted")
             row = Row(report.path, report.chapter, k, r.title, r.points, r.score, status, r.message, student)
+        elif k in run.private and (run.died_at is not None or run.stopped_at is not None) \
+                and not any(re.search(rf"\b{re.escape(info.get('check', ''))}\s*\(", c.source) for c in run.nb.cells):
+            row = Row(report.path, report.chapter, k, info.get("title", ""), info.get("points", 0.0), 0.0,
+                      "not attempted", f"Not attempted: {report.problem}, before the private checks ran.", student)
         else:
             row = Row(report.path, report.chapter, k, info.get("title", ""), info.get("points", 0.0), 0.0,
                       "not attempted", why_not_run(run.nb, info.get("check", ""), run, timeout, check_cells), student)

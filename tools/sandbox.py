@@ -20,6 +20,7 @@ import resource
 import secrets
 import shutil
 import signal
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +81,8 @@ class Sandbox:
         return env
 
     def kernel_kwargs(self) -> dict:
-        return {"env": self.env(), "cwd": str(self.work), "preexec_fn": self.limits.apply}
+        return {"env": self.env(), "cwd": str(self.work), "preexec_fn": self.limits.apply,
+                "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # not the grader's terminal
 
     def end(self) -> int:
         """Kill what is left of the kernel (its process group, and any process with the token); remove the folder."""
