@@ -834,9 +834,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.klass is not None:
         wanted = ([int(c) for c in str(args.chapters).split(",") if c.strip()] if args.chapters
                   else sorted({r.chapter_number for r in reports if r.chapter_number is not None}))
+        catalog = dict(registry)  # and the private checks' exercises, as the class's reports show them
+        for r in reports:
+            for row in r.rows:
+                if row.exercise != "file" and exercise_chapter(row.exercise) == r.chapter_number:
+                    catalog.setdefault(row.exercise, {"title": row.title, "points": row.points, "check": ""})
         for student in students:
             mine = [r for r in reports if r.student == student]
-            reports += missing_reports(student, mine, wanted, registry)
+            reports += missing_reports(student, mine, wanted, catalog)
         reports.sort(key=lambda r: (r.student, r.chapter_number if r.chapter_number is not None else 10**6, r.path))
     changed = fingerprint.changed()
     if changed:
