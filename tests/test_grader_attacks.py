@@ -73,7 +73,7 @@ def double(x):
 answer = Liar(0.3)
 """
 
-TAMPER_CH1 = f"""\
+TAMPER_CH1 = """\
 import numpy, pathlib, gdcore, gdcore.checks.calculus as calculus
 numpy.allclose = lambda *a, **k: True                       # every comparison agrees
 calculus.np.allclose = numpy.allclose

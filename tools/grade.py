@@ -256,8 +256,6 @@ class StudentNames(dict):
     def __missing__(self, name):
         if name.startswith("__") or hasattr(builtins, name):
             raise KeyError(name)
-        from .remote import parse_reply
-
         reply = self.kernel.ask(f"__import__('_gdgrade').lookup({name!r})")
         if isinstance(reply, dict) and "$error" in reply:
             raise KeyError(name)
