@@ -21,7 +21,8 @@ import pytest
 from tools import nbgrader_course, student
 from tools.conventions import BEGIN, END
 
-pytest.importorskip("nbgrader", reason="nbgrader is in requirements.txt: run `make install`")
+if os.environ.get("CI") != "true":  # CI must run these: there a missing nbgrader is a failure, not a skip
+    pytest.importorskip("nbgrader", reason="nbgrader is in requirements.txt: run `make install`")
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
