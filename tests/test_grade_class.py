@@ -63,6 +63,7 @@ def graded(tmp_path_factory):
     nbformat.write(solved({"99.1": "def double(x):\n    return x + 2", "99.2": "answer = 0.25"}), bob / "99_fixture.ipynb")
     carol.mkdir()
     (carol / "notes.ipynb").write_bytes(b"not json")
+    (carol / "copied.ipynb").symlink_to(alice / "work" / "homework.ipynb")  # a classmate's work, linked
     out = base / "out"
     env = {k: v for k, v in os.environ.items() if k != "GRADE_EXTRA"}
     done = subprocess.run([sys.executable, "-m", "tools.grade", "--class", str(klass), "--jobs", "2",
@@ -122,7 +123,9 @@ def test_a_missing_chapter_is_reported_as_missing(graded):
     assert carol["99.1"]["status"] == "not attempted"
     assert carol["99.1"]["feedback"].startswith("Missing: no notebook of this submission holds the exercises of chapter 99")
     assert float(carol["99.2"]["max_points"]) == 2
-    assert "notes.ipynb is not a notebook" in carol["file"]["feedback"]
+    files = [row["feedback"] for row in book if row["student"] == "carol" and row["exercise"] == "file"]
+    assert any("notes.ipynb is not a notebook" in f for f in files)
+    assert any("copied.ipynb is a symbolic link" in f for f in files)
 
 
 def test_a_missing_class_folder_is_a_usage_error(tmp_path, capsys):

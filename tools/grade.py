@@ -136,6 +136,9 @@ def load(path: Path, student: str = "") -> Submission:
     import nbformat
 
     sub = Submission(path, student)
+    if student and path.is_symlink():  # it could point at a classmate's notebook, or at the instructor's files
+        sub.problem = "is a symbolic link, not a file of the submission"
+        return sub
     try:
         sub.data = path.read_bytes()
     except OSError as error:
@@ -342,9 +345,10 @@ async def grade_calls(kernel, run: Execution, cell: int, deferred: list) -> None
 
     from .remote import AnswerError, KernelGone
 
-    try:
-        calls = _valid_calls(await kernel.ask_async("__import__('_gdgrade').new_calls()", timeout=30))
-    except (AnswerError, TimeoutError):
+    try:  # an idle kernel answers in milliseconds; a busy machine may take long, so wait (and never interrupt)
+        calls = _valid_calls(await kernel.ask_async("__import__('_gdgrade').new_calls()", timeout=300,
+                                                    interrupt=False))
+    except (AnswerError, TimeoutError):  # the student's code broke the helper (or the kernel hangs): no answers
         return
     exercises = {**run.definitions, **book_exercises()}
     for exercise_id, args, kwargs in calls:
@@ -701,7 +705,7 @@ def class_submissions(folder: Path) -> list[tuple[str, list[Path]]]:
     """Each subfolder of ``folder`` is one student; their notebooks are every ``*.ipynb`` inside it."""
     students = []
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        files = sorted(p for p in sub.rglob("*") if p.suffix.lower() == ".ipynb" and p.is_file()
+        files = sorted(p for p in sub.rglob("*") if p.suffix.lower() == ".ipynb" and (p.is_file() or p.is_symlink())
                        and not any(part.startswith(".") for part in p.relative_to(sub).parts))
         students.append((sub.name, files))
     return students
@@ -737,11 +741,14 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
                                                opts.call_timeout), opts.timeout + GRACE)
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
                 run.stopped_at = min(run.current, len(run.nb.cells) - 1)
+            report = grade_execution(sub.path, run, opts.timeout, registry, sub.chapter, sub.student)
             if opts.executed is not None:
                 folder = opts.executed / sub.student / "executed" if sub.student else opts.executed
                 folder.mkdir(parents=True, exist_ok=True)
-                nbformat.write(run.nb, folder / sub.path.name)
-            report = grade_execution(sub.path, run, opts.timeout, registry, sub.chapter, sub.student)
+                try:
+                    nbformat.write(run.nb, folder / sub.path.name)
+                except Exception as error:  # the kernel's outputs are the student's: they may not serialize
+                    report.problem = report.problem or f"its executed copy could not be written ({type(error).__name__})"
             cpu = f" ({report.cpu_seconds:g} s of CPU in its kernel)" if report.cpu_seconds is not None else ""
             who = f"{sub.student}/" if sub.student else ""
             print(f"graded {who}{sub.path.name} in {run.seconds:.0f} s{cpu}", file=sys.stderr, flush=True)
