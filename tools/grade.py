@@ -741,7 +741,13 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
                                                opts.call_timeout), opts.timeout + GRACE)
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
                 run.stopped_at = min(run.current, len(run.nb.cells) - 1)
+            except Exception as error:  # anything else about one notebook is its problem, never the run's
+                run.died_at = run.current
+                failure = f"the grader could not run it ({type(error).__name__}: {_first_line(error, 120)})"
+            else:
+                failure = ""
             report = grade_execution(sub.path, run, opts.timeout, registry, sub.chapter, sub.student)
+            report.problem = failure or report.problem
             if opts.executed is not None:
                 folder = opts.executed / sub.student / "executed" if sub.student else opts.executed
                 folder.mkdir(parents=True, exist_ok=True)
