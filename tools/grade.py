@@ -64,6 +64,7 @@ if __name__ == "__main__" and not __package__:  # `python tools/grade.py`: run i
 
 import argparse
 import asyncio
+import atexit
 import builtins
 import csv
 import json
@@ -431,6 +432,7 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
             run.died_at = index
     finally:
         run.seconds = time.monotonic() - start
+        atexit.unregister(client._cleanup_kernel)  # nbclient's hook for a kernel that failed to start
         sandbox.end()
 
 
