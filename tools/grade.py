@@ -81,6 +81,7 @@ from .conventions import EXERCISE_HEADING, chapter_number, exercise_chapter, nat
 
 DEFAULT_TIMEOUT = 300  # seconds per notebook
 GRACE = 30  # seconds a kernel gets to obey the interrupt at the time limit before it is shut down
+STARTUP = 60  # seconds a kernel may take to start (nbclient's own limit), before the time limit begins
 STATUSES = ("passed", "failed", "not attempted")
 KERNEL_SIDE = Path(__file__).resolve().parent / "kernel_side.py"
 
@@ -400,6 +401,7 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
                 "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(source)
                 + ", 'kernel_side.py', 'exec'), s.__dict__), '[]')[-1])(__import__('types').ModuleType('_gdgrade'),"
                 " __import__('sys'))", timeout=60)
+            deadline = time.monotonic() + timeout  # the time limit counts from a ready kernel: the cells' time
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
@@ -740,7 +742,7 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
             run = Execution(sub.nb, 0.0)
             try:
                 await asyncio.wait_for(execute(run, sub, opts.timeout, scripts, opts.limits, gdcore_dir,
-                                               opts.call_timeout), opts.timeout + GRACE)
+                                               opts.call_timeout), STARTUP + opts.timeout + GRACE)
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
                 run.stopped_at = min(run.current, len(run.nb.cells) - 1)
             except Exception as error:  # anything else about one notebook is its problem, never the run's
