@@ -131,3 +131,16 @@ def test_a_missing_chapter_is_reported_as_missing(graded):
 def test_a_missing_class_folder_is_a_usage_error(tmp_path, capsys):
     assert grade.main(["--class", str(tmp_path / "nowhere")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_kernel_that_cannot_start_is_that_notebooks_problem(tmp_path):
+    (tmp_path / "chapters").mkdir()
+    nbformat.write(solved({}), tmp_path / "chapters" / "99_fixture.ipynb")
+    env = {k: v for k, v in os.environ.items() if k != "GRADE_EXTRA"}
+    done = subprocess.run([sys.executable, "-m", "tools.grade", str(tmp_path / "chapters"), "--memory", "60",
+                           "--extra", str(FIXTURES / "extra"), "--report", str(tmp_path / "report.json")],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["notebooks"][0]["problem"].startswith("the grader could not run it")
+    assert {r["status"] for r in report["exercises"]} == {"not attempted"}
