@@ -13,7 +13,7 @@ NOTEBOOKS ?= build/student/chapters
 # (a chapter ran 6x slower), and single-threaded sums are reproducible.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help install site test platforms refresh bench lab repo-url student grade clean
+.PHONY: help install site test platforms refresh bench lab repo-url student grade nbgrader clean
 
 help:
 	@echo "make site      build the website into $(SITE) (warnings are errors)"
@@ -25,6 +25,8 @@ help:
 	@echo "make repo-url URL=https://github.com/you/your-fork   point the book at your fork"
 	@echo "make student   write the student edition (no solutions) into build/student"
 	@echo "make grade     grade build/student/chapters (or NOTEBOOKS=path), exercise by exercise"
+	@echo "make grade CLASS=path   grade a class (one subfolder per student): build/grade/gradebook.csv"
+	@echo "make nbgrader  write an nbgrader course folder into build/nbgrader"
 
 $(READY): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The book needs Python 3.11 or newer, and $(PYTHON) is " + sys.version.split()[0] + ": run make PYTHON=python3.11 (or newer).")'
@@ -49,7 +51,7 @@ platforms:
 	bash .ci/platforms
 
 refresh: $(READY)
-	$(BIN)/python tools/refresh.py $(NB)
+	$(BIN)/python -m tools.refresh $(NB)
 
 bench: $(READY)
 	$(BIN)/python benchmarks/run.py
@@ -58,13 +60,17 @@ lab: $(READY)
 	$(BIN)/jupyter lab chapters/
 
 repo-url: $(READY)
-	$(BIN)/python tools/repo_url.py $(URL)
+	$(BIN)/python -m tools.repo_url $(URL)
 
 student: $(READY)
-	$(BIN)/python tools/student.py
+	$(BIN)/python -m tools.student
 
+# CLASS=path grades a class (each subfolder one student's submission); else NOTEBOOKS.
 grade: $(READY)
-	$(BIN)/python tools/grade.py $(NOTEBOOKS)
+	$(BIN)/python -m tools.grade $(if $(CLASS),--class $(CLASS),$(NOTEBOOKS))
+
+nbgrader: $(READY)
+	$(BIN)/python -m tools.nbgrader_course
 
 clean:
 	rm -rf build _build

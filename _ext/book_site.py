@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+from tools.conventions import WIDGET_STATE
 
 
 def _script_key(script) -> tuple:

@@ -5,14 +5,15 @@ and ``### END SOLUTION`` lines (see AUTHORING.md); ``tools/student.py`` needs
 them, a reader of the website does not. On ``source-read`` this extension
 removes those two lines from the code cells of every notebook page before
 MyST-NB parses it; nothing else changes (the lines are comments, so the code
-means the same). Registered in ``_config.yml`` under ``sphinx: local_extensions``.
+means the same). Registered in ``_config.yml`` under ``sphinx: local_extensions``;
+the markers themselves are spelled in ``tools/conventions.py``.
 """
 
 from __future__ import annotations
 
 import json
 
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+from tools.conventions import MARKERS
 
 
 def strip_markers(source: str) -> str:

@@ -1,15 +1,11 @@
 """The site fixes in _ext/book_site.py, without a browser (tests/browser/ checks their effect on real pages)."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 from sphinx.builders.html._assets import _JavaScript
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = importlib.util.spec_from_file_location("book_site", ROOT / "_ext" / "book_site.py")
-book_site = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(book_site)
+from _ext import book_site
 
 
 def test_an_inline_script_added_twice_is_written_once():

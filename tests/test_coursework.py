@@ -1,5 +1,9 @@
 """The coursework tools: the student edition (tools/student.py) and the grader (tools/grade.py).
 
+(The grader's defences against a student who wants the marks without the
+work are tested in tests/test_grader_attacks.py, the class runs in
+tests/test_grade_class.py, nbgrader in tests/test_nbgrader.py.)
+
 The transformations are tested on every chapter without running anything.
 End to end, only chapter 1 and the small fixture chapter (tests/fixtures,
 chapter 99) are executed, in two grader runs, to keep `make test` fast:
@@ -21,14 +25,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "_ext"))
+from _ext import solution_markers
+from gdcore import checks
+from tools import conventions, grade, student
 
-import grade  # noqa: E402
-import solution_markers  # noqa: E402
-import student  # noqa: E402
-from gdcore import checks  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE = FIXTURES / "chapters" / "99_fixture.ipynb"
@@ -121,7 +122,7 @@ def test_every_solution_is_a_stub_with_cleared_outputs(chapter):
 
 def test_every_exercise_of_the_chapter_has_a_stub(chapter):
     path, _, edition = chapter
-    number = grade.chapter_number(path)
+    number = conventions.chapter_number(path.name)
     registered = {e.id for e in checks.exercises_of_chapter(number)}
     if path != FIXTURE:
         assert set(edition.stubs.values()) == registered
@@ -251,12 +252,17 @@ def test_no_solution_line_appears_anywhere_in_the_student_edition(edition_folder
 def test_the_edition_has_what_a_student_needs(edition_folder):
     assert sorted(p.name for p in (edition_folder / "chapters").glob("*.ipynb")) == [p.name for p in CHAPTERS]
     readme = (edition_folder / "README.md").read_text()
-    for needed in ("python tools/grade.py", "Submit", "public", "private checks"):
+    for needed in ("python -m tools.grade", "Submit", "public", "private checks"):
         assert needed in readme
     workflow = (edition_folder / ".github" / "workflows" / "grade.yml").read_text()
-    assert "on:\n  push:" in workflow and "python tools/grade.py chapters" in workflow
-    assert (edition_folder / "tools" / "grade.py").read_text() == (ROOT / "tools" / "grade.py").read_text()
+    assert "on:\n  push:" in workflow and "python -m tools.grade chapters" in workflow
+    for name in student.GRADER_FILES:
+        assert (edition_folder / "tools" / name).read_text() == (ROOT / "tools" / name).read_text()
     assert (edition_folder / "gdcore" / "checks" / "_core.py").exists()
+    # the edition's grader runs there as `python -m tools.grade` (its workflow's command)
+    done = subprocess.run([sys.executable, "-m", "tools.grade", "--help"], cwd=edition_folder,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "--class" in done.stdout, done.stderr
 
 
 def test_captured_answers_leave_the_widget_state():
@@ -286,9 +292,9 @@ def test_the_site_build_shows_no_markers(tmp_path):
     book.cells = [c for c in book.cells if "attachments" not in c]
     nbformat.write(book, tmp_path / "chapter.ipynb")
     (tmp_path / "index.md").write_text("# Index\n\n```{toctree}\nchapter\n```\n")
-    (tmp_path / "conf.py").write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
-        "extensions = ['myst_nb', 'solution_markers']\nnb_execution_mode = 'off'\n"
+    (tmp_path / "conf.py").write_text(  # as jupyter-book's `local_extensions` with path "." does
+        f"import sys\nsys.path.append({str(ROOT)!r})\n"
+        "extensions = ['myst_nb', '_ext.solution_markers']\nnb_execution_mode = 'off'\n"
         "myst_enable_extensions = ['colon_fence']\nexclude_patterns = ['_build']\n")
     done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(tmp_path), str(tmp_path / "_build")],
                           capture_output=True, text=True)
@@ -306,7 +312,9 @@ def start_grader(folder: Path, *args: str, env_extra: dict | None = None) -> sub
 
     env = dict(os.environ, **(env_extra or {}))
     env.pop("GRADE_EXTRA", None)
-    return subprocess.Popen([sys.executable, str(ROOT / "tools" / "grade.py"), str(folder),
+    if "--extra" not in args:  # the grader's trusted copy of the fixture chapter's checks
+        args = (*args, "--extra", str(FIXTURES / "extra"))
+    return subprocess.Popen([sys.executable, str(ROOT / "tools" / "grade.py"), str(folder),  # the old command
                              "--jobs", str(len(list(folder.glob("*.ipynb")))),
                              "--report", str(folder.parent / "report.json"),
                              "--executed", str(folder.parent / "executed"), *args],
@@ -446,7 +454,7 @@ def _run_of(*sources, outputs=None):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
     for index, output in (outputs or {}).items():
         nb.cells[index].outputs = [output]
-    return grade.Execution(nb, 1.0, {"exercises": {}, "results": {}, "extra_errors": {}})
+    return grade.Execution(nb, 1.0)
 
 
 def test_why_a_check_did_not_run():
@@ -468,8 +476,8 @@ def test_why_a_check_did_not_run():
 
 def test_a_private_script_that_raises_is_a_failed_row():
     run = _run_of("x = 1")
-    run.report["extra_errors"] = {"/private/01_more.py": "NameError: name 'f' is not defined"}
-    report = grade.grade_execution(Path("01_x.ipynb"), run, 60, {})
+    run.extra_errors = {"/private/01_more.py": "NameError: name 'f' is not defined"}
+    report = grade.grade_execution(Path("01_x.ipynb"), run, 60, {}, chapter=1)
     assert [(r.exercise, r.status, r.feedback) for r in report.rows] == [
         ("extra: 01_more.py", "failed", "The private check script raised NameError: name 'f' is not defined")]
 

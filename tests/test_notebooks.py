@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from gdcore import checks
+from tools.conventions import BEGIN, END, chapter_number
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -110,14 +111,14 @@ def test_every_widget_has_a_static_figure_after_it(chapter):
 
 def test_exercises_have_solutions_checks_and_collapsed_answers(chapter):
     path, nb = chapter
-    number = int(path.stem[:2])
+    number = chapter_number(path.name)
     registered = {e.id for e in checks.exercises_of_chapter(number)}
     assert len(registered) >= 3, f"chapter {number} registers fewer than three exercises"
-    solutions = [c for c in code_cells(nb) if "### BEGIN SOLUTION" in source(c)]
+    solutions = [c for c in code_cells(nb) if BEGIN in source(c)]
     assert len(solutions) >= len(registered)
     for cell in solutions:
         assert "hide-input" in tags(cell), f"{path.name}: a solution cell is not collapsed"
-        assert source(cell).count("### BEGIN SOLUTION") == source(cell).count("### END SOLUTION")
+        assert source(cell).count(BEGIN) == source(cell).count(END)
     results = {}
     for cell in code_cells(nb):
         for text in outputs_text(cell):

@@ -1,31 +1,46 @@
-"""Grade the exercises of chapter notebooks: run them, then read every check's result.
+"""Grade the exercises of chapter notebooks, with the checks in the grader's own process.
 
-    python tools/grade.py                          # chapters/ (the book's own: a self-test)
+    python -m tools.grade                          # chapters/ (the book's own: a self-test)
     make grade                                     # build/student/chapters (the student edition)
-    python tools/grade.py build/student/chapters   # the same, or any folder of notebooks
-    python tools/grade.py chapters/01_calculus.ipynb --timeout 60
+    python -m tools.grade build/student/chapters   # the same, or any folder of notebooks
+    python -m tools.grade chapters/01_calculus.ipynb --timeout 60
+    python -m tools.grade --class submissions/     # one subfolder per student: a gradebook
+    python tools/grade.py ...                      # still works (runs python -m tools.grade)
 
-Each notebook runs top to bottom in a fresh kernel (in its own folder), a
-failing cell does not stop it, and a notebook that runs longer than its time
-limit is interrupted and reported. Then one more cell asks ``gdcore.checks``
-for the result of every check that ran (``results_json()``): the grader reads
-results, it never parses printed text. Every exercise of the notebook's
-chapter (``NN_*.ipynb`` is chapter NN) gets one row: chapter, exercise,
-points, passed (yes / no / not attempted) and the check's feedback sentence.
-An exercise whose check never ran is "not attempted", with one sentence that
-says which cell failed.
+Each notebook runs top to bottom in a fresh kernel, in a fresh folder that
+holds only a copy of it and a copy of gdcore, with limits on time, memory and
+processes (``tools/sandbox.py``); a failing cell does not stop it. The
+student's kernel is untrusted: the grader records nothing it says about
+results. After each cell the grader asks the kernel which checks the cell
+called and with what (``gdcore.checks._core.CALLS``), and runs its own copy
+of each check, in this process, on those answers: a number as plain data, a
+function through a proxy that calls it in the kernel and reads its result
+back as plain data (``tools/remote.py``). So a pass earned before a crash is
+kept, and nothing the student's code does in its kernel changes a verdict or
+a point.
+
+A notebook's chapter is found from its content (its ``### Exercise N.k``
+headings and stubs, else its check calls, else its ``NN_`` name), and every
+exercise of that chapter gets one row: chapter, exercise, points, passed
+(yes / no / not attempted) and the check's feedback. An exercise whose check
+never ran is "not attempted", with one sentence that says which cell failed.
+A file that cannot be read as a notebook is a row of its own, never a stop.
 
 The table is printed, written as JSON (``build/grade/report.json``), and
 appended to the GitHub job summary when ``$GITHUB_STEP_SUMMARY`` is set; the
-executed notebooks go to ``build/grade/executed/``. The exit status is 0 only
-when every exercise passed.
+executed notebooks go to ``build/grade/executed/``. With ``--class`` each
+subfolder is one student's submission: the gradebook goes to
+``build/grade/gradebook.csv`` and ``.json``, each student's report and
+executed notebooks to ``build/grade/students/<student>/``. The exit status
+is 0 only when every exercise passed; 3 when the grader's own files or the
+private checks changed during the run (then no result is written).
 
 Private checks: ``--extra DIR`` (or ``$GRADE_EXTRA``, or ``grading/extra/`` if
-it exists) is a folder of Python scripts. After a notebook's own cells, each
+it exists) is a folder of Python scripts. After a notebook's cells, each
 script whose name starts with the chapter's number (``01_*.py`` for chapter 1;
-a script without a number runs for every chapter) runs in the notebook's
-kernel, in the namespace of the student's code, and registers and calls checks
-with the same decorator as the book's::
+a script without a number runs for every chapter) runs in the grader's
+process; a name the script does not define (the student's ``double``) is
+looked up in the student's kernel, through the same proxies::
 
     from gdcore.checks._core import exercise, failed, passed
 
@@ -35,27 +50,40 @@ with the same decorator as the book's::
 
     check_on_grid(central_difference)   # the student's function
 
-Their results are graded like the book's. A script that raises is reported
-as a failed row of its own.
+A script may also only define checks: a call the notebook made to a check
+with that id is then graded with the script's check. A script that raises is
+reported as a failed row of its own.
 """
 
 from __future__ import annotations
 
+if __name__ == "__main__" and not __package__:  # `python tools/grade.py`: run it as `python -m tools.grade`
+    from _script import run_as_module
+
+    run_as_module("tools.grade")
+
 import argparse
 import asyncio
+import atexit
+import builtins
+import csv
 import json
 import math
 import os
 import re
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .conventions import EXERCISE_HEADING, chapter_number, exercise_chapter, natural_key, stub_prefix
+
 DEFAULT_TIMEOUT = 300  # seconds per notebook
 GRACE = 30  # seconds a kernel gets to obey the interrupt at the time limit before it is shut down
-MARKER = "@@gdcore-grade-results@@"
+STARTUP = 60  # seconds a kernel may take to start (nbclient's own limit), before the time limit begins
 STATUSES = ("passed", "failed", "not attempted")
+KERNEL_SIDE = Path(__file__).resolve().parent / "kernel_side.py"
 
 
 # --------------------------------------------------------------------------- what was found
@@ -71,6 +99,7 @@ class Row:
     score: float
     status: str  # one of STATUSES
     feedback: str
+    student: str = ""  # the submission's folder in a --class run
 
     @property
     def passed(self) -> bool:
@@ -83,22 +112,89 @@ class NotebookReport:
     chapter: str
     seconds: float = 0.0
     cpu_seconds: float | None = None  # the kernel's CPU time (None where it could not be measured)
-    problem: str = ""  # time limit, dead kernel, ...: one sentence
+    problem: str = ""  # time limit, dead kernel, unreadable file, ...: one sentence
     rows: list[Row] = field(default_factory=list)
+    student: str = ""
+    chapter_number: int | None = None  # found from the content
 
 
-def chapter_number(path: Path) -> int | None:
-    match = re.match(r"(\d+)_", path.name)
-    return int(match.group(1)) if match else None
+@dataclass
+class Submission:
+    """A file to grade: its bytes read once, before any kernel runs (a kernel cannot swap them)."""
+
+    path: Path
+    student: str = ""
+    data: bytes = b""
+    nb: object = None
+    problem: str = ""  # why it is not a notebook the grader can run
+    chapter: int | None = None
 
 
-def exercise_chapter(exercise_id: str) -> int | None:
-    match = re.match(r"(\d+)\.", exercise_id)
-    return int(match.group(1)) if match else None
+# --------------------------------------------------------------------------- reading submissions
 
 
-def natural_key(exercise_id: str):
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", exercise_id) if part]
+def load(path: Path, student: str = "") -> Submission:
+    """Read and validate a notebook; a problem is a sentence, never an exception."""
+    import nbformat
+
+    sub = Submission(path, student)
+    if student and path.is_symlink():  # it could point at a classmate's notebook, or at the instructor's files
+        sub.problem = "is a symbolic link, not a file of the submission"
+        return sub
+    try:
+        sub.data = path.read_bytes()
+    except OSError as error:
+        sub.problem = f"could not be read ({error.strerror or error})"
+        return sub
+    if not sub.data.strip():
+        sub.problem = "is empty"
+        return sub
+    try:
+        text = sub.data.decode("utf-8")
+    except UnicodeDecodeError:
+        sub.problem = "is not a notebook (not UTF-8 text; an image or other binary file?)"
+        return sub
+    try:
+        raw = json.loads(text)
+    except ValueError as error:
+        sub.problem = f"is not a notebook (not valid JSON: {getattr(error, 'msg', error)} at line {getattr(error, 'lineno', '?')})"
+        return sub
+    if not isinstance(raw, dict) or not ("cells" in raw or "worksheets" in raw):
+        sub.problem = "is JSON but not a notebook (no cells)"
+        return sub
+    major = raw.get("nbformat")
+    if major not in (3, 4):
+        sub.problem = f"has notebook format {major!r}; the grader reads format 4 (save it again in JupyterLab)"
+        return sub
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:  # nbformat raises many kinds; each is a sentence here
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+        sub.problem = f"is not a valid notebook ({first})"
+        return sub
+    sub.nb = nb
+    return sub
+
+
+def notebook_chapter(nb, name: str, registry: dict) -> int | None:
+    """The chapter a notebook holds, from its content: exercise headings and stubs, then check calls, then its name."""
+    found = Counter()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found.update(exercise_chapter(i) for i, _ in EXERCISE_HEADING.findall(cell.source))
+        elif cell.cell_type == "code":
+            found.update(int(n) for n in re.findall(r'NotImplementedError\("Exercise (\d+)\.\d+', cell.source))
+    found.pop(None, None)
+    if not found:
+        checks = {info["check"]: exercise_chapter(k) for k, info in registry.items() if info.get("check")}
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                found.update(checks[n] for n in re.findall(r"\b(check_\w+)\s*\(", cell.source) if n in checks)
+        found.pop(None, None)
+    if found:
+        return found.most_common(1)[0][0]
+    return chapter_number(name)
 
 
 # --------------------------------------------------------------------------- running a notebook
@@ -110,70 +206,202 @@ def extra_scripts(folder: Path | None, chapter: int | None) -> list[Path]:
         return []
     scripts = []
     for script in sorted(folder.glob("*.py")):
-        number = chapter_number(script)
+        number = chapter_number(script.name)
         if number is None or number == chapter:
             scripts.append(script.resolve())
     return scripts
 
 
-def results_cell_source(scripts: list[Path]) -> str:
-    """The cell the grader appends: run the private checks, then print every result as JSON."""
-    return f"""\
-import json as _grade_json
-_grade_extra_errors = {{}}
-for _grade_script in {[str(s) for s in scripts]!r}:
-    try:
-        with open(_grade_script, encoding="utf-8") as _grade_file:
-            exec(compile(_grade_file.read(), _grade_script, "exec"), globals())
-    except BaseException as _grade_error:
-        _grade_extra_errors[_grade_script] = f"{{type(_grade_error).__name__}}: {{_grade_error}}"
-try:
-    from gdcore import checks as _grade_checks
-    _grade_report = {{
-        "exercises": {{k: {{"title": e.title, "points": e.points, "check": e.check.__name__}}
-                      for k, e in _grade_checks.EXERCISES.items()}},
-        "results": _grade_json.loads(_grade_checks.results_json()),
-    }}
-except Exception as _grade_error:
-    _grade_report = {{"error": f"{{type(_grade_error).__name__}}: {{_grade_error}}"}}
-_grade_report["extra_errors"] = _grade_extra_errors
-try:  # the kernel's own CPU time: what the notebook costs, whatever else the machine is doing
-    import resource as _grade_resource
-    _grade_usage = _grade_resource.getrusage(_grade_resource.RUSAGE_SELF)
-    _grade_report["cpu_seconds"] = round(_grade_usage.ru_utime + _grade_usage.ru_stime, 1)
-except Exception:
-    pass
-print({MARKER!r} + _grade_json.dumps(_grade_report))
-"""
+@dataclass
+class Trusted:
+    """A verdict of the grader's own check: the result and the cell whose call it graded."""
+
+    result: object  # gdcore.checks._core.CheckResult
+    cell: int
 
 
 @dataclass
 class Execution:
     nb: object
     seconds: float
-    report: dict | None  # what the results cell printed
+    report: dict | None = None  # {"cpu_seconds": ...} as the kernel said (information only)
     stopped_at: int | None = None  # index of the cell running when the time limit hit
     died_at: int | None = None  # index of the cell running when the kernel died
     results_error: str = ""
     current: int = 0  # index of the cell running now
+    trusted: dict = field(default_factory=dict)  # exercise id -> Trusted
+    extra_errors: dict = field(default_factory=dict)  # private script -> "Error: message"
+    private: dict = field(default_factory=dict)  # exercise id -> {"title", "points", "check"} of private checks
+    died_in_check: str = ""  # the exercise whose check was running when the kernel died
+    definitions: dict = field(default_factory=dict)  # exercise id -> Exercise, the private scripts' checks
+    unknown: dict = field(default_factory=dict)  # exercise id the notebook called a check of, unknown to the grader -> cell
 
 
-async def execute(run: Execution, path: Path, timeout: float, scripts: list[Path]) -> None:
-    """Run ``run.nb`` (read from ``path``) in a fresh kernel, cell by cell, within ``timeout`` seconds in all."""
-    import nbformat
+def book_exercises():
+    from gdcore import checks
+
+    return checks.EXERCISES
+
+
+def run_check(exercise, args, kwargs):
+    """The grader's own check on the student's answers (in a worker thread, in a private scope)."""
+    from gdcore.checks._core import private_scope
+
+    with private_scope():
+        return exercise.check(*args, **kwargs)
+
+
+class StudentNames(dict):
+    """The globals of a private script: a name it does not define is the student's, fetched from the kernel."""
+
+    def __init__(self, kernel, script: Path):
+        super().__init__(__name__="__grade_private__", __file__=str(script), __builtins__=builtins)
+        self.kernel = kernel
+
+    def __missing__(self, name):
+        if name.startswith("__") or hasattr(builtins, name):
+            raise KeyError(name)
+        reply = self.kernel.ask(f"__import__('_gdgrade').lookup({name!r})")
+        if isinstance(reply, dict) and "$error" in reply:
+            raise KeyError(name)
+        return self.kernel.decode_answer(reply)
+
+
+class _NoStudentNames(dict):
+    """The globals of a private script read before the notebook runs: only its own definitions count."""
+
+    def __missing__(self, name):
+        raise KeyError(name)
+
+
+def private_definitions(scripts: list[Path]) -> dict:
+    """The checks the private scripts define (run up to their first use of a student's name), by exercise id.
+
+    With them the grader grades the notebook's own calls of a private check
+    right after the cell that made them, like the book's (so a kernel that
+    dies later does not take the pass with it).
+    """
+    from gdcore.checks._core import private_scope
+
+    with private_scope() as (exercises, _):
+        for script in scripts:
+            try:
+                code = compile(script.read_text(encoding="utf-8"), str(script), "exec")
+                exec(code, _NoStudentNames(__name__="__grade_private__", __file__=str(script), __builtins__=builtins))
+            except Exception:  # reported by the full run at the end
+                pass
+    return dict(exercises)
+
+
+def run_private(kernel, scripts: list[Path], deferred: list, run: "Execution") -> None:
+    """Run the private scripts in this process, then grade the notebook's calls of their checks."""
+    from gdcore.checks._core import private_scope
+
+    from .remote import AnswerError
+
+    with private_scope() as (exercises, results):
+        for script in scripts:
+            try:
+                code = compile(script.read_text(encoding="utf-8"), str(script), "exec")
+                exec(code, StudentNames(kernel, script))  # noqa: S102 (the instructor's own script)
+            except BaseException as error:  # noqa: B036
+                if isinstance(error, KeyboardInterrupt):
+                    raise
+                run.extra_errors[str(script)] = f"{type(error).__name__}: {error}"
+        for exercise_id, result in results.items():
+            run.trusted[exercise_id] = Trusted(result, len(run.nb.cells))
+        for exercise_id, args, kwargs, cell in deferred:
+            exercise = exercises.get(exercise_id)
+            if exercise is None:
+                run.unknown[exercise_id] = cell
+                continue
+            try:
+                decoded = [kernel.decode_answer(a) for a in args]
+                named = {k: kernel.decode_answer(v) for k, v in kwargs}
+            except AnswerError as error:
+                from gdcore.checks._core import CheckResult
+
+                run.trusted[exercise_id] = Trusted(CheckResult(exercise_id, exercise.title, False, error.feedback,
+                                                               exercise.points), cell)
+                continue
+            run.trusted[exercise_id] = Trusted(exercise.check(*decoded, **named), cell)
+        run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in exercises.items()}
+
+
+def _valid_calls(reply) -> list:
+    """The kernel's list of check calls, kept only where it has the expected plain shape."""
+    if type(reply) is not list:
+        return []
+    calls = []
+    for item in reply:
+        if (type(item) is list and len(item) == 3 and type(item[0]) is str and type(item[1]) is list
+                and type(item[2]) is list and all(type(p) is list and len(p) == 2 and type(p[0]) is str
+                                                  for p in item[2])):
+            calls.append(item)
+    return calls
+
+
+async def grade_calls(kernel, run: Execution, cell: int, deferred: list) -> None:
+    """Run the grader's own check for every check call the cell made."""
+    from gdcore.checks._core import CheckResult
+
+    from .remote import AnswerError, KernelGone
+
+    try:  # an idle kernel answers in milliseconds; a busy machine may take long, so wait (and never interrupt)
+        calls = _valid_calls(await kernel.ask_async("__import__('_gdgrade').new_calls()", timeout=300,
+                                                    interrupt=False))
+    except (AnswerError, TimeoutError):  # the student's code broke the helper (or the kernel hangs): no answers
+        return
+    exercises = {**run.definitions, **book_exercises()}
+    for exercise_id, args, kwargs in calls:
+        exercise = exercises.get(exercise_id)
+        if exercise is None:
+            deferred.append((exercise_id, args, kwargs, cell))
+            continue
+        try:
+            decoded = [kernel.decode_answer(a) for a in args]
+            named = {k: kernel.decode_answer(v) for k, v in kwargs}
+        except AnswerError as error:
+            run.trusted[exercise_id] = Trusted(CheckResult(exercise_id, exercise.title, False, error.feedback,
+                                                           exercise.points), cell)
+            continue
+        result = await asyncio.to_thread(run_check, exercise, decoded, named)
+        if kernel.dead:
+            run.died_in_check = exercise_id
+            raise KernelGone("the kernel died while a check ran the student's function")
+        run.trusted[exercise_id] = Trusted(result, cell)
+
+
+async def execute(run: Execution, sub: Submission, timeout: float, scripts: list[Path], limits, gdcore_dir: Path,
+                  call_timeout: float) -> None:
+    """Run ``run.nb`` in a fresh kernel and sandbox, cell by cell, within ``timeout`` seconds in all."""
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
-    from nbclient.util import ensure_async
+
+    from .remote import Kernel, KernelGone
+    from .sandbox import Sandbox
 
     nb = run.nb
+    run.definitions = await asyncio.to_thread(private_definitions, scripts)
+    run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in run.definitions.items()}
+    sandbox = Sandbox(sub.path.name if sub.path.suffix == ".ipynb" else "notebook.ipynb", sub.data, gdcore_dir, limits)
     client = NotebookClient(nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
-                            record_timing=False, resources={"metadata": {"path": str(path.parent)}})
+                            record_timing=False, resources={"metadata": {"path": str(sandbox.work)}})
     start = time.monotonic()
     deadline = start + timeout
     index = 0
+    deferred: list = []
+    kernel = None
     try:
-        async with client.async_setup_kernel():
-            await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
+        async with client.async_setup_kernel(**sandbox.kernel_kwargs()):
+            sandbox.pgid = getattr(client.km.provisioner, "pgid", None)
+            kernel = Kernel(client, asyncio.get_running_loop(), timeout=call_timeout)
+            source = KERNEL_SIDE.read_text(encoding="utf-8")
+            await kernel.ask_async(
+                "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(source)
+                + ", 'kernel_side.py', 'exec'), s.__dict__), '[]')[-1])(__import__('types').ModuleType('_gdgrade'),"
+                " __import__('sys'))", timeout=60)
+            deadline = time.monotonic() + timeout  # the time limit counts from a ready kernel: the cells' time
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
@@ -184,31 +412,30 @@ async def execute(run: Execution, path: Path, timeout: float, scripts: list[Path
                     break
                 client.timeout = max(1, math.ceil(remaining))
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+                await grade_calls(kernel, run, index, deferred)
                 if time.monotonic() >= deadline:
                     run.stopped_at = index
                     break
-            results = nbformat.v4.new_code_cell(results_cell_source(scripts))
-            client.timeout = 60
-            index = run.current = len(nb.cells)
-            nb.cells.append(results)
-            await client.async_execute_cell(results, index)
-            nb.cells.pop()
-            text = "".join(o.get("text", "") for o in results.outputs if o.get("output_type") == "stream")
-            found = [line for line in text.splitlines() if line.startswith(MARKER)]
-            if found:
-                run.report = json.loads(found[-1][len(MARKER):])
-            else:
-                errors = [f"{o.ename}: {o.evalue}" for o in results.outputs if o.get("output_type") == "error"]
-                run.results_error = errors[0] if errors else "the results cell printed nothing"
-    except DeadKernelError:  # the kernel died, or was shut down at the time limit (it ignored the interrupt)
+            run.current = len(nb.cells)
+            if scripts or deferred:
+                await asyncio.to_thread(run_private, kernel, scripts, deferred, run)
+            run.unknown.update({d[0]: d[3] for d in deferred if d[0] not in run.trusted and not scripts})
+            try:
+                usage = await kernel.ask_async("__import__('json').dumps((lambda u: round(u.ru_utime + u.ru_stime, 1))"
+                                               "(__import__('resource').getrusage(0)))", timeout=10)
+                if type(usage) is float:
+                    run.report = {"cpu_seconds": usage}
+            except Exception:  # information only
+                pass
+    except (DeadKernelError, KernelGone):  # the kernel died, or was shut down at the time limit
         if time.monotonic() >= deadline:
             run.stopped_at = min(index, len(nb.cells) - 1)
         else:
             run.died_at = index
-        if nb.cells and index == len(nb.cells) - 1 and "_grade_report" in nb.cells[-1].source:
-            nb.cells.pop()
     finally:
         run.seconds = time.monotonic() - start
+        atexit.unregister(client._cleanup_kernel)  # nbclient's hook for a kernel that failed to start
+        sandbox.end()
 
 
 # --------------------------------------------------------------------------- reading the results
@@ -243,7 +470,7 @@ def why_not_run(nb, check: str, run: Execution, timeout: float, check_cells_befo
         return (f"Not attempted: the notebook was stopped at its time limit of {timeout:g} s in cell "
                 f"{run.stopped_at + 1}, before the check in cell {index + 1} ran.")
     if run.died_at is not None and index >= run.died_at:
-        return (f"Not attempted: the kernel died in cell {run.died_at + 1} (out of memory?), "
+        return (f"Not attempted: the kernel died in cell {run.died_at + 1} (out of memory, a crash or an exit), "
                 f"before the check in cell {index + 1} ran.")
     error = _error(nb.cells[index])
     if error is None:
@@ -258,63 +485,75 @@ def why_not_run(nb, check: str, run: Execution, timeout: float, check_cells_befo
 
 def still_a_stub(nb, exercise_id: str) -> int | None:
     """The index of the cell where exercise ``exercise_id``'s stub raised NotImplementedError, if it did."""
-    stub = f'raise NotImplementedError("Exercise {exercise_id}'
+    stub = stub_prefix(exercise_id)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and stub in cell.source and (_error(cell) or ("",))[0] == "NotImplementedError":
             return index
     return None
 
 
-def grade_execution(path: Path, run: Execution, timeout: float, registry: dict) -> NotebookReport:
-    """One row per exercise of the notebook's chapter (and per private check that ran)."""
-    chapter = chapter_number(path)
-    report = NotebookReport(str(path), path.stem, round(run.seconds, 1), (run.report or {}).get("cpu_seconds"))
+def grade_execution(path: Path, run: Execution, timeout: float, registry: dict, chapter: int | None = None,
+                    student: str = "") -> NotebookReport:
+    """One row per exercise of the notebook's chapter (and per private check that ran), from the grader's own verdicts."""
+    if chapter is None:
+        chapter = notebook_chapter(run.nb, path.name, registry)
+    report = NotebookReport(str(path), path.stem, round(run.seconds, 1), (run.report or {}).get("cpu_seconds"),
+                            student=student, chapter_number=chapter)
     if run.stopped_at is not None:
         report.problem = f"stopped at its time limit of {timeout:g} s in cell {run.stopped_at + 1}"
     elif run.died_at is not None:
-        report.problem = f"the kernel died in cell {run.died_at + 1}"
-    elif run.report is None or "error" in run.report:
-        detail = run.results_error or (run.report or {}).get("error", "")
-        report.problem = f"the grader could not read the results ({detail})"
-    kernel = run.report or {}
+        where = f" while the check of exercise {run.died_in_check} ran your function" if run.died_in_check else ""
+        report.problem = f"the kernel died in cell {run.died_at + 1}{where}"
     exercises = dict(registry)
-    exercises.update(kernel.get("exercises", {}))
-    results = kernel.get("results", {})
-    ids = {k for k in exercises if chapter is None or exercise_chapter(k) == chapter}
+    exercises.update(run.private)
+    results = {k: t.result for k, t in run.trusted.items()}
+    ids = {k for k in exercises if exercise_chapter(k) == chapter} if chapter is not None else set()
     ids |= {k for k in results if chapter is None or exercise_chapter(k) in (chapter, None)}
-    if chapter is None:
-        ids = set(results)
     check_cells = {i for i, c in enumerate(run.nb.cells) if c.cell_type == "code" for k in ids
                    if exercises.get(k, {}).get("check") and re.search(rf"\b{re.escape(exercises[k]['check'])}\s*\(", c.source)}
     for k in sorted(ids, key=natural_key):
         info = exercises.get(k, {})
         stub = still_a_stub(run.nb, k)
-        if k in results and stub is not None:
+        r = results.get(k)
+        if r is not None and stub is not None:
             # the check ran, but on a value from elsewhere in the notebook: the exercise is still to do
-            row = Row(report.path, report.chapter, k, results[k]["title"], results[k]["points"], 0.0, "not attempted",
+            row = Row(report.path, report.chapter, k, r.title, r.points, 0.0, "not attempted",
                       f"Not attempted: cell {stub + 1} still raises NotImplementedError; replace it with your "
-                      f"answer (the check ran on a value defined elsewhere in the notebook).")
-        elif k in results:
-            r = results[k]
-            status = "passed" if r["passed"] else ("failed" if r.get("attempted", True) else "not attempted")
-            row = Row(report.path, report.chapter, k, r["title"], r["points"], r["score"], status, r["message"])
+                      f"answer (the check ran on a value defined elsewhere in the notebook).", student)
+        elif r is not None:
+            status = "passed" if r.passed else ("failed" if r.attempted else "not attempted")
+            row = Row(report.path, report.chapter, k, r.title, r.points, r.score, status, r.message, student)
+        elif k in run.private and (run.died_at is not None or run.stopped_at is not None) \
+                and not any(re.search(rf"\b{re.escape(info.get('check', ''))}\s*\(", c.source) for c in run.nb.cells):
+            row = Row(report.path, report.chapter, k, info.get("title", ""), info.get("points", 0.0), 0.0,
+                      "not attempted", f"Not attempted: {report.problem}, before the private checks ran.", student)
         else:
             row = Row(report.path, report.chapter, k, info.get("title", ""), info.get("points", 0.0), 0.0,
-                      "not attempted", why_not_run(run.nb, info.get("check", ""), run, timeout, check_cells))
+                      "not attempted", why_not_run(run.nb, info.get("check", ""), run, timeout, check_cells), student)
         report.rows.append(row)
-    for script, error in kernel.get("extra_errors", {}).items():
+    for k, cell in sorted(run.unknown.items(), key=lambda item: natural_key(item[0])):
+        if k not in ids and (chapter is None or exercise_chapter(k) in (chapter, None)):
+            report.rows.append(Row(report.path, report.chapter, k, "", 0.0, 0.0, "failed",
+                                   f"Not graded: cell {cell + 1} calls a check of exercise {k}, which the grader does not "
+                                   "have (a check defined in the notebook is not trusted; give the grader its own copy "
+                                   "with --extra).", student))
+    for script, error in run.extra_errors.items():
         report.rows.append(Row(report.path, report.chapter, f"extra: {Path(script).name}", "private checks", 0.0, 0.0,
-                               "failed", f"The private check script raised {_first_line(error)}"))
+                               "failed", f"The private check script raised {_first_line(error)}", student))
+    return report
+
+
+def unreadable_report(sub: Submission) -> NotebookReport:
+    """The report of a file the grader could not run: one failed row that says why."""
+    report = NotebookReport(str(sub.path), sub.path.stem, problem=f"{sub.path.name} {sub.problem}", student=sub.student)
+    report.rows.append(Row(report.path, report.chapter, "file", "the submitted file", 0.0, 0.0, "failed",
+                           f"Not graded: {sub.path.name} {sub.problem}.", sub.student))
     return report
 
 
 def book_registry() -> dict:
-    """Every exercise gdcore knows in this process (so a notebook that dies early still lists its exercises)."""
-    try:
-        from gdcore import checks
-    except Exception:  # the grader also works where gdcore is only installed in the kernel
-        return {}
-    return {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in checks.EXERCISES.items()}
+    """Every exercise the grader's gdcore knows (the grader's own copy: the checks it trusts)."""
+    return {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in book_exercises().items()}
 
 
 # --------------------------------------------------------------------------- the report
@@ -330,10 +569,13 @@ def _passed(row: Row) -> str:
 
 def table(reports: list[NotebookReport]) -> str:
     rows = [row for r in reports for row in r.rows]
-    header = ("chapter", "exercise", "points", "passed", "feedback")
-    cells = [header] + [(r.chapter, r.exercise, _points(r), _passed(r), r.feedback) for r in rows]
-    widths = [max(len(c[i]) for c in cells) for i in range(4)]
-    lines = ["  ".join(c[i].ljust(widths[i]) for i in range(4)) + "  " + c[4] for c in cells]
+    students = any(row.student for row in rows)
+    header = (("student",) if students else ()) + ("chapter", "exercise", "points", "passed", "feedback")
+    cells = [header] + [((r.student,) if students else ()) + (r.chapter, r.exercise, _points(r), _passed(r), r.feedback)
+                        for r in rows]
+    n = len(header) - 1
+    widths = [max(len(c[i]) for c in cells) for i in range(n)]
+    lines = ["  ".join(c[i].ljust(widths[i]) for i in range(n)) + "  " + c[n] for c in cells]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * len("feedback"))
     return "\n".join(line.rstrip() for line in lines)
 
@@ -343,7 +585,8 @@ def totals(reports: list[NotebookReport]) -> dict:
     counts = {s: sum(row.status == s for row in rows) for s in STATUSES}
     return {"score": sum(r.score for r in rows), "points": sum(r.points for r in rows),
             "exercises": len(rows), **{s.replace(" ", "_"): n for s, n in counts.items()},
-            "problems": [f"{Path(r.path).name}: {r.problem}" for r in reports if r.problem]}
+            "problems": [f"{(r.student + '/') if r.student else ''}{Path(r.path).name}: {r.problem}"
+                         for r in reports if r.problem]}
 
 
 def summary_line(t: dict) -> str:
@@ -366,15 +609,84 @@ def markdown(reports: list[NotebookReport], t: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def report_document(reports: list[NotebookReport], t: dict) -> dict:
+    return {"totals": t, "notebooks": [{k: v for k, v in asdict(r).items() if k != "rows"} for r in reports],
+            "exercises": [asdict(row) | {"passed": row.passed} for r in reports for row in r.rows]}
+
+
+def write_json(path: Path, document) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def write_reports(reports: list[NotebookReport], t: dict, json_path: Path) -> None:
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"totals": t, "notebooks": [{k: v for k, v in asdict(r).items() if k != "rows"} for r in reports],
-                "exercises": [asdict(row) | {"passed": row.passed} for r in reports for row in r.rows]}
-    json_path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(json_path, report_document(reports, t))
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
             handle.write(markdown(reports, t))
+
+
+# --------------------------------------------------------------------------- a class
+
+
+GRADEBOOK_FIELDS = ("student", "chapter", "exercise", "points", "max_points", "status", "feedback")
+
+
+def missing_reports(student: str, reports: list[NotebookReport], chapters: list[int], registry: dict) -> list[NotebookReport]:
+    """One report per expected chapter that no notebook of the student holds."""
+    held = {r.chapter_number for r in reports}
+    out = []
+    for chapter in chapters:
+        if chapter in held:
+            continue
+        report = NotebookReport(f"(chapter {chapter})", f"chapter {chapter}", student=student, chapter_number=chapter,
+                                problem=f"no notebook holds the exercises of chapter {chapter}")
+        for k in sorted((k for k in registry if exercise_chapter(k) == chapter), key=natural_key):
+            report.rows.append(Row(report.path, report.chapter, k, registry[k]["title"], registry[k]["points"], 0.0,
+                                   "not attempted", f"Missing: no notebook of this submission holds the exercises "
+                                   f"of chapter {chapter}.", student))
+        out.append(report)
+    return out
+
+
+def gradebook(reports: list[NotebookReport]) -> list[dict]:
+    """One line per student and exercise: the best notebook of each chapter counts."""
+    best: dict[tuple[str, int | None], NotebookReport] = {}
+    for r in reports:
+        key = (r.student, r.chapter_number)
+        score = sum(row.score for row in r.rows)
+        if key not in best or score > sum(row.score for row in best[key].rows):
+            best[key] = r
+    lines = []
+    for r in reports:
+        chosen = best[(r.student, r.chapter_number)] is r
+        for row in r.rows:
+            if chosen or row.exercise == "file":
+                lines.append({"student": r.student, "chapter": r.chapter_number if r.chapter_number is not None else "",
+                              "exercise": row.exercise, "points": row.score, "max_points": row.points,
+                              "status": row.status, "feedback": row.feedback})
+    return sorted(lines, key=lambda x: (x["student"], str(x["chapter"]), natural_key(x["exercise"])))
+
+
+def write_class(reports: list[NotebookReport], out: Path) -> dict:
+    lines = gradebook(reports)
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=GRADEBOOK_FIELDS)
+        writer.writeheader()
+        writer.writerows(lines)
+    students = sorted({r.student for r in reports})
+    per_student = {}
+    for student in students:
+        mine = [r for r in reports if r.student == student]
+        t = totals(mine)
+        per_student[student] = {"score": sum(x["points"] for x in lines if x["student"] == student),
+                                "points": sum(x["max_points"] for x in lines if x["student"] == student),
+                                "problems": t["problems"]}
+        write_json(out / "students" / student / "report.json", report_document(mine, t))
+    write_json(out / "gradebook.json", {"students": per_student, "exercises": lines})
+    return per_student
 
 
 # --------------------------------------------------------------------------- main
@@ -393,32 +705,68 @@ def notebooks_in(paths: list[Path]) -> list[Path]:
     return found
 
 
-async def grade_all(notebooks: list[Path], timeout: float, jobs: int, extra: Path | None, executed: Path | None,
-                    registry: dict, previous: dict[str, float] | None = None) -> list[NotebookReport]:
+def class_submissions(folder: Path) -> list[tuple[str, list[Path]]]:
+    """Each subfolder of ``folder`` is one student; their notebooks are every ``*.ipynb`` inside it."""
+    students = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        files = sorted(p for p in sub.rglob("*") if p.suffix.lower() == ".ipynb" and (p.is_file() or p.is_symlink())
+                       and not any(part.startswith(".") for part in p.relative_to(sub).parts))
+        students.append((sub.name, files))
+    return students
+
+
+@dataclass
+class Options:
+    timeout: float = DEFAULT_TIMEOUT
+    jobs: int = 1
+    extra: Path | None = None
+    executed: Path | None = None
+    limits: object = None
+    call_timeout: float = 60.0
+
+
+async def grade_all(subs: list[Submission], opts: Options, registry: dict,
+                    previous: dict[str, float] | None = None) -> list[NotebookReport]:
     import nbformat
 
-    gate = asyncio.Semaphore(jobs)
+    from gdcore import __file__ as gdcore_init
 
-    async def one(path: Path) -> NotebookReport:
+    gdcore_dir = Path(gdcore_init).resolve().parent
+    gate = asyncio.Semaphore(opts.jobs)
+
+    async def one(sub: Submission) -> NotebookReport:
+        if sub.nb is None:
+            return unreadable_report(sub)
         async with gate:
-            scripts = extra_scripts(extra, chapter_number(path))
-            run = Execution(nbformat.read(path, as_version=4), 0.0, None)
+            scripts = extra_scripts(opts.extra, sub.chapter)
+            run = Execution(sub.nb, 0.0)
             try:
-                await asyncio.wait_for(execute(run, path, timeout, scripts), timeout + GRACE)
+                await asyncio.wait_for(execute(run, sub, opts.timeout, scripts, opts.limits, gdcore_dir,
+                                               opts.call_timeout), STARTUP + opts.timeout + GRACE)
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
                 run.stopped_at = min(run.current, len(run.nb.cells) - 1)
-                if len(run.nb.cells) and "_grade_report" in run.nb.cells[-1].source:
-                    run.nb.cells.pop()
-            if executed is not None:
-                executed.mkdir(parents=True, exist_ok=True)
-                nbformat.write(run.nb, executed / path.name)
-            report = grade_execution(path, run, timeout, registry)
+            except Exception as error:  # anything else about one notebook is its problem, never the run's
+                run.died_at = run.current
+                failure = f"the grader could not run it ({type(error).__name__}: {_first_line(error, 120)})"
+            else:
+                failure = ""
+            report = grade_execution(sub.path, run, opts.timeout, registry, sub.chapter, sub.student)
+            report.problem = failure or report.problem
+            if opts.executed is not None:
+                folder = opts.executed / sub.student / "executed" if sub.student else opts.executed
+                folder.mkdir(parents=True, exist_ok=True)
+                try:
+                    nbformat.write(run.nb, folder / sub.path.name)
+                except Exception as error:  # the kernel's outputs are the student's: they may not serialize
+                    report.problem = report.problem or f"its executed copy could not be written ({type(error).__name__})"
             cpu = f" ({report.cpu_seconds:g} s of CPU in its kernel)" if report.cpu_seconds is not None else ""
-            print(f"graded {path.name} in {run.seconds:.0f} s{cpu}", file=sys.stderr, flush=True)
+            who = f"{sub.student}/" if sub.student else ""
+            print(f"graded {who}{sub.path.name} in {run.seconds:.0f} s{cpu}", file=sys.stderr, flush=True)
             return report
 
-    tasks = {p: asyncio.ensure_future(one(p)) for p in longest_first(notebooks, previous or {})}
-    return [await tasks[p] for p in notebooks]
+    order = longest_first(subs, previous or {})
+    tasks = {id(s): asyncio.ensure_future(one(s)) for s in order}
+    return [await tasks[id(s)] for s in subs]
 
 
 def previous_seconds(report: Path) -> dict[str, float]:
@@ -429,39 +777,92 @@ def previous_seconds(report: Path) -> dict[str, float]:
         return {}
 
 
-def longest_first(notebooks: list[Path], previous: dict[str, float]) -> list[Path]:
-    """Slowest first (by last time, else by file size), so that two workers finish together."""
-    return sorted(notebooks, key=lambda p: (-previous.get(p.name, 0.0), -p.stat().st_size))
+def longest_first(subs: list[Submission], previous: dict[str, float]) -> list[Submission]:
+    """Slowest first (by last time, else by file size), so that the workers finish together."""
+    return sorted(subs, key=lambda s: (-previous.get(s.path.name, 0.0), -len(s.data)))
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .sandbox import DEFAULT_MEMORY_MB, Fingerprint, Limits
+
     parser = argparse.ArgumentParser(description="Grade the exercises of chapter notebooks.")
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks or folders (default: chapters)")
+    parser.add_argument("--class", dest="klass", type=Path, default=None, metavar="DIR",
+                        help="grade a class: each subfolder of DIR is one student's submission")
+    parser.add_argument("--chapters", default=os.environ.get("GRADE_CHAPTERS") or None,
+                        help="with --class: the chapters each student should hand in, e.g. 1,2 "
+                             "(default: every chapter found in the class)")
     parser.add_argument("--timeout", type=float, default=float(os.environ.get("GRADE_TIMEOUT", DEFAULT_TIMEOUT)),
                         help=f"seconds per notebook (default {DEFAULT_TIMEOUT}, or $GRADE_TIMEOUT)")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("GRADE_JOBS", 0)) or os.cpu_count() or 1,
                         help="notebooks run at the same time (default: the number of cores)")
+    parser.add_argument("--memory", type=int, default=int(os.environ.get("GRADE_MEMORY_MB", DEFAULT_MEMORY_MB)),
+                        help=f"address space of a kernel in MiB (default {DEFAULT_MEMORY_MB}, or $GRADE_MEMORY_MB)")
+    parser.add_argument("--call-timeout", type=float, default=60.0,
+                        help="seconds one call of a student's function from a check may take (default 60)")
     parser.add_argument("--extra", type=Path, default=os.environ.get("GRADE_EXTRA") or None,
                         help="a folder of private check scripts (default $GRADE_EXTRA, else grading/extra if it exists)")
     parser.add_argument("--report", type=Path, default=Path("build/grade/report.json"), help="the JSON report")
-    parser.add_argument("--executed", type=Path, default=Path("build/grade/executed"),
-                        help="where the executed notebooks go")
+    parser.add_argument("--executed", type=Path, default=None,
+                        help="where the executed notebooks go (default: executed/ beside the report)")
     args = parser.parse_args(argv)
-    paths = args.paths or [Path("chapters")]
     extra = args.extra if args.extra is not None else (Path("grading/extra") if Path("grading/extra").is_dir() else None)
     if extra is not None and not extra.is_dir():
         print(f"grade: the private checks folder {extra} does not exist", file=sys.stderr)
         return 2
-    try:
-        notebooks = notebooks_in(paths)
-    except FileNotFoundError as error:
-        print(f"grade: {error}", file=sys.stderr)
-        return 2
-    if not notebooks:
-        print(f"grade: no notebooks in {', '.join(map(str, paths))}", file=sys.stderr)
-        return 2
-    reports = asyncio.run(grade_all(notebooks, args.timeout, max(1, args.jobs), extra, args.executed,
-                                    book_registry(), previous_seconds(args.report)))
+    out = args.report.parent
+    executed = args.executed if args.executed is not None else out / "executed"
+    registry = book_registry()
+    if args.klass is not None:
+        if args.paths:
+            print("grade: give either --class DIR or notebooks, not both", file=sys.stderr)
+            return 2
+        if not args.klass.is_dir():
+            print(f"grade: the class folder {args.klass} does not exist", file=sys.stderr)
+            return 2
+        subs = [load(p, student) for student, files in class_submissions(args.klass) for p in files]
+        students = [student for student, _ in class_submissions(args.klass)]
+        if not students:
+            print(f"grade: no student folders in {args.klass}", file=sys.stderr)
+            return 2
+        executed = args.executed if args.executed is not None else out / "students"
+    else:
+        try:
+            notebooks = notebooks_in(args.paths or [Path("chapters")])
+        except FileNotFoundError as error:
+            print(f"grade: {error}", file=sys.stderr)
+            return 2
+        if not notebooks:
+            print(f"grade: no notebooks in {', '.join(map(str, args.paths or [Path('chapters')]))}", file=sys.stderr)
+            return 2
+        subs = [load(p) for p in notebooks]
+        students = []
+    for sub in subs:
+        if sub.nb is not None:
+            sub.chapter = notebook_chapter(sub.nb, sub.path.name, registry)
+    import gdcore
+
+    fingerprint = Fingerprint([Path(__file__).resolve().parent, Path(gdcore.__file__).resolve().parent, extra])
+    opts = Options(args.timeout, max(1, args.jobs), extra, executed,
+                   Limits(memory_mb=args.memory, cpu_seconds=int(args.timeout) + GRACE + 60), args.call_timeout)
+    reports = asyncio.run(grade_all(subs, opts, registry, previous_seconds(args.report)))
+    if args.klass is not None:
+        wanted = ([int(c) for c in str(args.chapters).split(",") if c.strip()] if args.chapters
+                  else sorted({r.chapter_number for r in reports if r.chapter_number is not None}))
+        catalog = dict(registry)  # and the private checks' exercises, as the class's reports show them
+        for r in reports:
+            for row in r.rows:
+                if row.exercise != "file" and exercise_chapter(row.exercise) == r.chapter_number:
+                    catalog.setdefault(row.exercise, {"title": row.title, "points": row.points, "check": ""})
+        for student in students:
+            mine = [r for r in reports if r.student == student]
+            reports += missing_reports(student, mine, wanted, catalog)
+        reports.sort(key=lambda r: (r.student, r.chapter_number if r.chapter_number is not None else 10**6, r.path))
+    changed = fingerprint.changed()
+    if changed:
+        print("grade: the grader's own files or the private checks changed while the notebooks ran; no result is "
+              "written. Changed: " + ", ".join(changed[:10]), file=sys.stderr)
+        return 3
     t = totals(reports)
     print(table(reports))
     print()
@@ -469,6 +870,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"problem: {problem}")
     print(summary_line(t))
     write_reports(reports, t, args.report)
+    if args.klass is not None:
+        per_student = write_class(reports, out)
+        for student, s in per_student.items():
+            print(f"{student}: {s['score']:g}/{s['points']:g}")
+        print(f"Gradebook: {out / 'gradebook.csv'}")
     ok = t["passed"] == t["exercises"] and not t["problems"]
     return 0 if ok else 1
 

@@ -1,7 +1,7 @@
 """Re-execute chapter notebooks in place, top to bottom, in a fresh kernel.
 
-    python tools/refresh.py                       # every chapter
-    python tools/refresh.py chapters/01_calculus.ipynb
+    python -m tools.refresh                       # every chapter (or: python tools/refresh.py)
+    python -m tools.refresh chapters/01_calculus.ipynb
 
 Outputs are stored exactly as the code produces them (strict nbval then
 proves they still are), together with the widget state, so that JupyterLab

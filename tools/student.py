@@ -1,7 +1,7 @@
 """Write the student edition of the book into build/student/.
 
-    python tools/student.py                          # every chapter in chapters/
-    python tools/student.py --chapters DIR --out DIR
+    python -m tools.student                          # every chapter in chapters/
+    python -m tools.student --chapters DIR --out DIR
 
 The book's notebooks are the one source of truth: every exercise's solution
 sits between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` lines inside a
@@ -21,7 +21,7 @@ code cell (nbgrader's markers). The student edition is the same notebook with
 
 Beside the chapters it writes a README for students, requirements.txt, a copy
 of gdcore and of the grader, and a GitHub Actions workflow that grades every
-push. A final scan proves that no line of any solution survives anywhere in
+push (the texts are the files in ``tools/templates/``). A final scan proves that no line of any solution survives anywhere in
 the chapters (sources, outputs, attachments, metadata); if one does, the
 build fails and says where.
 """
@@ -38,16 +38,21 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Template
+
+if __name__ == "__main__" and not __package__:  # `python tools/student.py`: run it as `python -m tools.student`
+    from _script import run_as_module
+
+    run_as_module("tools.student")
 
 import nbformat
 
+from .conventions import (BEGIN, END, EXERCISE_HEADING, STUB_COMMENT, STUB_RAISE, WIDGET_STATE, WIDGET_VIEW,
+                          stub_lines, stub_message)
+from .grade import DEFAULT_TIMEOUT
+
 ROOT = Path(__file__).resolve().parent.parent
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-STUB_COMMENT = "# YOUR CODE HERE"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-# Where a notebook's exercise is named: "### Exercise 1.2: the central difference".
-EXERCISE_HEADING = re.compile(r"^#{2,6}\s+Exercise\s+(\d+\.\d+)\s*[:.\u2014\u2013-]?\s*(.*?)\s*$", re.MULTILINE)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The opening line of a MyST directive fence: ```{admonition} Solution, :::{dropdown} Solution ...
 FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<title>.*)$")
 SOLUTION_DIRECTIVES = {"admonition", "dropdown"}
@@ -91,17 +96,11 @@ def solution_lines(source: str) -> list[str]:
     return [line for begin, end, _ in solution_blocks(source) for line in lines[begin + 1 : end]]
 
 
-def stub_message(exercise_id: str, title: str) -> str:
-    title = title.replace("`", "").strip()
-    return f"Exercise {exercise_id}: {title}" if title else f"Exercise {exercise_id}"
-
-
 def stub_source(source: str, message: str) -> str:
     """``source`` with every marked block replaced by the stub, at the block's indentation."""
     lines = source.splitlines()
     for begin, end, indent in reversed(solution_blocks(source)):
-        stub = [f"{indent}{STUB_COMMENT}", f"{indent}raise NotImplementedError({json.dumps(message, ensure_ascii=False)})"]
-        lines[begin : end + 1] = stub
+        lines[begin : end + 1] = stub_lines(message, indent)
     return "\n".join(lines)
 
 
@@ -112,7 +111,7 @@ def paste_solution(student_source: str, book_source: str) -> str:
     lines, out = student_source.splitlines(), []
     i = 0
     while i < len(lines):
-        if lines[i].strip() == STUB_COMMENT and i + 1 < len(lines) and "raise NotImplementedError(" in lines[i + 1] and blocks:
+        if lines[i].strip() == STUB_COMMENT and i + 1 < len(lines) and STUB_RAISE in lines[i + 1] and blocks:
             out.extend(blocks.pop(0))
             i += 2
         else:
@@ -469,144 +468,31 @@ def needed_requirements(book_pyproject: Path, notebooks: list[nbformat.NotebookN
     return RUNTIME_REQUIREMENTS | {_requirement_name(d) for d in project.get("dependencies", [])} | imported_modules(notebooks)
 
 
+def template(name: str, **values) -> str:
+    """A file of ``tools/templates/`` with its ``$placeholders`` filled in."""
+    return Template((TEMPLATES / name).read_text(encoding="utf-8")).substitute(values)
+
+
 def student_pyproject(book_pyproject: Path) -> str:
     """A pyproject.toml that installs the copy of gdcore in the student edition."""
     project = tomllib.loads(book_pyproject.read_text(encoding="utf-8"))["project"]
-    dependencies = ", ".join(json.dumps(d) for d in project.get("dependencies", []))
-    return f"""[build-system]
-requires = ["setuptools>=77"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "gdcore"
-version = {json.dumps(project.get("version", "0"))}
-description = "The library of the gradient descent course book, with the exercise checks."
-requires-python = {json.dumps(project.get("requires-python", ">=3.10"))}
-dependencies = [{dependencies}]
-
-[tool.setuptools.packages.find]
-include = ["gdcore*"]
-
-[tool.setuptools.package-data]
-gdcore = ["data/*.tsv", "data/*.md"]
-"""
+    return template("student-pyproject.toml", version=json.dumps(project.get("version", "0")),
+                    requires_python=json.dumps(project.get("requires-python", ">=3.10")),
+                    dependencies=", ".join(json.dumps(d) for d in project.get("dependencies", [])))
 
 
-WORKFLOW = """\
-# Grades the exercises on every push: the job summary shows a table with one
-# row per exercise (passed or not, and the check's feedback); the executed
-# notebooks and report.json are kept as the run's "grade" artifact.
-name: grade
-on:
-  push:
-  workflow_dispatch:
-jobs:
-  grade:
-    runs-on: ubuntu-latest
-    timeout-minutes: 30
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
-        with:
-          python-version: "3.11"
-          cache: pip
-      - name: Install
-        run: python -m pip install -r requirements.txt
-      - name: Grade
-        run: python tools/grade.py chapters
-      - name: Keep the report and the executed notebooks
-        if: always()
-        uses: actions/upload-artifact@v4
-        with:
-          name: grade
-          path: build/grade/
-"""
+#: What the student edition's copy of the grader needs (``python -m tools.grade`` in the edition).
+GRADER_FILES = ("__init__.py", "_script.py", "conventions.py", "grade.py", "kernel_side.py", "remote.py", "sandbox.py")
 
-GITIGNORE = "build/\n__pycache__/\n*.egg-info/\n.ipynb_checkpoints/\n.venv/\n"
 
-README = """\
-# Gradient descent: the coursework
-
-These are the chapters of *Gradient Descent: an interactive course book* with
-the exercises left for you to solve. Each exercise has a code cell like
-
-```python
-# YOUR CODE HERE
-raise NotImplementedError("Exercise 1.2: the central difference")
-```
-
-Replace both lines with your answer, then run the check cell below it: it
-prints one line, `PASSED` or `NOT YET`, with a sentence that says what your
-answer gave, what was expected, and the likely mistake. Widget exercises ask
-you to explore a live widget and write the value you found into the cell.
-
-Chapters: {chapters}.
-
-## Set up (once)
-
-With Python 3.11 or newer (requirements.txt pins the versions the book is tested with):
-
-```bash
-python -m venv .venv
-source .venv/bin/activate            # Windows: .venv\\Scripts\\activate
-python -m pip install -r requirements.txt
-jupyter lab                          # then open chapters/
-```
-
-`requirements.txt` also installs `gdcore`, the book's library, from the
-`gdcore/` folder here; it holds the check functions.
-
-## Check your work
-
-* In the notebook: run the check cell after your answer. Restart the kernel
-  and run all cells before you hand in: the grader runs your notebook from
-  top to bottom in a fresh kernel, so it sees only what the cells define.
-* Grade everything, as the course does:
-
-  ```bash
-  python tools/grade.py chapters                         # every chapter
-  python tools/grade.py chapters/01_calculus.ipynb       # one chapter
-  ```
-
-  It runs each notebook in a fresh kernel (a failing cell does not stop it),
-  then prints one row per exercise: chapter, exercise, points, `passed`
-  (yes, no, or not attempted) and the check's feedback. An exercise is *not
-  attempted* while its stub still raises `NotImplementedError` or its check
-  never ran; the row then says which cell failed (cells are counted from the
-  top of the notebook, markdown cells included). A notebook that runs longer
-  than its time limit ({timeout} s; `--timeout` changes it) is stopped and
-  reported. The same report is written to `build/grade/report.json`, and the
-  executed notebooks to `build/grade/executed/`.
-
-## Submit
-
-Commit your notebooks and push:
-
-```bash
-git add chapters && git commit -m "Exercises of chapter 1" && git push
-```
-
-Every push runs the `grade` workflow (`.github/workflows/grade.yml`) on
-GitHub Actions. Its job summary shows the same table; the run is green when
-every exercise passes. Your instructor sees the same runs.
-
-## About honesty
-
-The book is public, and so are its solutions: they are on the book's website
-(collapsed under each exercise) and in its repository, and the check
-functions in `gdcore/checks/` compute the expected answers. Reading them is
-like reading the answers at the back of a textbook: it is there to help you
-learn, and copying it teaches you nothing. The checks here are feedback for
-practice. For graded work, your instructor may run additional private checks
-that are not in this repository.
-"""
+def copy_grader(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for name in GRADER_FILES:
+        shutil.copy2(Path(__file__).resolve().parent / name, folder / name)
 
 
 def write_edition(chapters: Path, out: Path, timeout: int | None = None) -> list[str]:
     """Write the student edition of every notebook in ``chapters`` into ``out``; return a summary."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    from grade import DEFAULT_TIMEOUT
-
     notebooks = sorted(chapters.glob("*.ipynb"))
     books = [nbformat.read(path, as_version=4) for path in notebooks]
     if out.exists():
@@ -630,17 +516,16 @@ def write_edition(chapters: Path, out: Path, timeout: int | None = None) -> list
             (shutil.copytree if extra.is_dir() else shutil.copy2)(extra, copy_into)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     shutil.copytree(ROOT / "gdcore", out / "gdcore", ignore=ignore)
-    (out / "tools").mkdir()
-    shutil.copy2(ROOT / "tools" / "grade.py", out / "tools" / "grade.py")
+    copy_grader(out / "tools")
     (out / "pyproject.toml").write_text(student_pyproject(ROOT / "pyproject.toml"), encoding="utf-8")
     (out / "requirements.txt").write_text(
         student_requirements((ROOT / "requirements.txt").read_text(encoding="utf-8"),
                              needed_requirements(ROOT / "pyproject.toml", books)), encoding="utf-8")
     (out / ".github" / "workflows").mkdir(parents=True)
-    (out / ".github" / "workflows" / "grade.yml").write_text(WORKFLOW, encoding="utf-8")
-    (out / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    (out / ".github" / "workflows" / "grade.yml").write_text(template("student-grade-workflow.yml"), encoding="utf-8")
+    (out / ".gitignore").write_text(template("student-gitignore"), encoding="utf-8")
     names = ", ".join(f"`{p.name}`" for p in notebooks) or "none yet"
-    (out / "README.md").write_text(README.format(chapters=names, timeout=timeout or DEFAULT_TIMEOUT),
+    (out / "README.md").write_text(template("student-README.md", chapters=names, timeout=timeout or DEFAULT_TIMEOUT),
                                    encoding="utf-8")
     return summary
 

@@ -6,14 +6,20 @@ with one specific sentence: what the answer was, what was expected, and the
 likely mistake. The decorator turns that into a :class:`CheckResult`, which
 
 * shows as one line in the notebook (``PASSED`` / ``NOT YET``),
-* is remembered in :data:`RESULTS`, so that the grader reads results and
-  never has to parse printed text, and
+* is remembered in :data:`RESULTS` (the results of this process), and
 * never lets a student's exception escape as a traceback: it becomes the
   sentence of a failed result.
+
+Every call is also written down in :data:`CALLS`, with its arguments. The
+grader (``tools/grade.py``) trusts nothing the student's kernel says about
+results: it reads the answers from ``CALLS`` across the process boundary
+and runs its own copy of the check on them (see docs/coursework.md).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import json
 import numbers
@@ -86,16 +92,43 @@ EXERCISES: dict[str, Exercise] = {}
 #: The latest result of every check run in this Python process, by exercise id.
 RESULTS: dict[str, CheckResult] = {}
 
+#: Every call of a check in this process, in order: ``(exercise id, args, kwargs)``.
+CALLS: list[tuple[str, tuple, dict]] = []
+
+# Where exercises registered and results recorded go: the module's dicts, or those of a private scope.
+_SCOPE: contextvars.ContextVar = contextvars.ContextVar("gdcore_checks_scope", default=None)
+
+
+@contextlib.contextmanager
+def private_scope():
+    """Register exercises and record results in dicts of their own, ``(exercises, results)``.
+
+    The grader runs an instructor's private check scripts once per submission,
+    in threads side by side; each run registers its checks in its own scope.
+    Calls made in a scope are not written to :data:`CALLS`.
+    """
+    scope: tuple[dict, dict] = ({}, {})
+    token = _SCOPE.set(scope)
+    try:
+        yield scope
+    finally:
+        _SCOPE.reset(token)
+
 
 def exercise(id: str, title: str, points: float = 1.0):
     """Register a check function as the check of exercise ``id``."""
 
     def decorate(check: Callable) -> Callable:
-        if id in EXERCISES:
+        scope = _SCOPE.get()
+        registry = EXERCISES if scope is None else scope[0]
+        if id in registry or id in EXERCISES:
             raise ValueError(f"exercise {id} is registered twice")
 
         @functools.wraps(check)
         def run(*args, **kwargs) -> CheckResult:
+            current = _SCOPE.get()
+            if current is None:
+                CALLS.append((id, args, kwargs))
             attempted = True
             try:
                 feedback = check(*args, **kwargs)
@@ -104,12 +137,13 @@ def exercise(id: str, title: str, points: float = 1.0):
                 feedback = failed("Not attempted yet: replace the `raise NotImplementedError` "
                                   "line with your answer and run the cell again.")
             except Exception as error:  # the student's code raised: say so in one sentence
-                feedback = failed(f"Your code raised {type(error).__name__}: {error}")
+                # (an answer the grader refused carries its own sentence, see tools/remote.py)
+                feedback = failed(getattr(error, "feedback", None) or f"Your code raised {type(error).__name__}: {error}")
             result = CheckResult(id, title, feedback.passed, feedback.message, points, attempted)
-            RESULTS[id] = result
+            (RESULTS if current is None else current[1])[id] = result
             return result
 
-        EXERCISES[id] = Exercise(id, title, points, run)
+        registry[id] = Exercise(id, title, points, run)
         return run
 
     return decorate
@@ -120,7 +154,7 @@ def exercises_of_chapter(chapter: int) -> list[Exercise]:
 
 
 def results_json() -> str:
-    """Every result of this process as JSON (what the grader reads)."""
+    """Every result of this process as JSON (for a look; the grader does not read it)."""
     return json.dumps({k: r.to_dict() for k, r in RESULTS.items()})
 
 

@@ -27,7 +27,7 @@ BROWSER_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome
 # The files the site is built from: when one is newer than build/html, rebuild.
 SITE_SOURCES = ["_config.yml", "_toc.yml", "*.md", "*.bib", "chapters/**/*.ipynb", "chapters/**/*.md",
                 "appendix/**/*.ipynb",
-                "_static/**/*", "_ext/**/*.py", "_vendor/**/*"]
+                "_static/**/*", "_ext/**/*.py", "tools/conventions.py", "_vendor/**/*"]
 
 
 # --- the browser ---------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""The grader's side of the trust boundary, without a kernel (tools/remote.py, tools/kernel_side.py).
+
+What crosses from the student's kernel is JSON text; the grader rebuilds
+plain data from it and refuses everything else with a sentence. The
+kernel-side encoder is run here in this process, on the kinds of answers
+the checks receive.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import types
+
+import numpy as np
+import pytest
+
+from gdcore.autodiff import Value
+from gdcore.checks._core import exercise, failed, passed, private_scope
+from tools import remote
+from tools.grade import KERNEL_SIDE
+
+
+@pytest.fixture(scope="module")
+def kernel_side():
+    module = types.ModuleType("_gdgrade_test")
+    exec(compile(KERNEL_SIDE.read_text(), str(KERNEL_SIDE), "exec"), module.__dict__)
+    return module
+
+
+def roundtrip(kernel_side, value, tracked=()):
+    text = json.dumps(kernel_side._Encoder(tracked)(value), allow_nan=False)
+    return remote._Decoder(tracked)(remote.parse_reply(text))
+
+
+def test_plain_data_crosses_as_itself(kernel_side):
+    value = {"a": [1, 2.5, None, True, "x"], (1, 2): (np.float64(0.5), np.int64(3), np.bool_(True))}
+    assert roundtrip(kernel_side, value) == {"a": [1, 2.5, None, True, "x"], (1, 2): (0.5, 3, True)}
+    array = roundtrip(kernel_side, np.array([[1.0, math.nan], [math.inf, -2.0]]))
+    assert array.dtype == np.float64 and array.shape == (2, 2) and np.isnan(array[0, 1]) and array[1, 0] == math.inf
+    assert roundtrip(kernel_side, (x * x for x in range(4))) == [0, 1, 4, 9]  # a generator, as a list
+
+
+def test_a_subclass_or_an_object_is_refused_with_feedback(kernel_side):
+    class Liar(float):
+        def __eq__(self, other):
+            return True
+
+    for answer in (Liar(0.3), object(), np.array(["a"]), np.arange(3.0).view(type("Sub", (np.ndarray,), {}))):
+        with pytest.raises(remote.AnswerError) as caught:
+            roundtrip(kernel_side, answer)
+        assert caught.value.feedback.startswith("The grader cannot accept your answer: it is ")
+
+
+def test_autodiff_nodes_are_rebuilt_and_passed_nodes_come_back_as_themselves(kernel_side):
+    v = Value(0.5, "v")
+    out = Value(2.0, parents=(v,), local_grads=(0.25,), op="softplus")
+    got = roundtrip(kernel_side, {"out": out, "v": v}, tracked=[v])
+    assert got["v"] is v and got["out"] is not out
+    assert got["out"].parents == (v,) and got["out"].local_grads == (0.25,) and got["out"].data == 2.0
+
+
+@pytest.mark.parametrize("text", [
+    "NaN", '{"$float": "1e400"}', '{"$ref": 0}', '{"$callable": 3}', '{"a": 1}', '{"$tuple": 1}',
+    '{"$array": {"dtype": "object", "shape": [1], "data": [1]}}',
+    '{"$array": {"dtype": "float64", "shape": [3], "data": [1.0]}}',
+    '{"$array": {"dtype": "int64", "shape": [1], "data": [true]}}',
+    '{"$value": {"id": 0, "data": "1", "grad": 0, "label": "", "op": "", "local_grads": [], "parents": []}}',
+    "[" * 300 + "]" * 300, "not json",
+])
+def test_anything_else_from_the_kernel_is_refused(text):
+    with pytest.raises(remote.AnswerError):
+        remote._Decoder()(remote.parse_reply(text))
+
+
+def test_the_student_functions_exceptions_keep_their_names():
+    assert type(remote.student_exception("NotImplementedError", "Exercise 1.1")) is NotImplementedError
+    assert type(remote.student_exception("ZeroDivisionError", "x")) is ZeroDivisionError
+    custom = remote.student_exception("MyError", "mine")
+    assert type(custom).__name__ == "MyError" and isinstance(custom, RuntimeError)
+    assert not isinstance(remote.student_exception("SystemExit", "0"), SystemExit)
+
+
+def test_a_changed_argument_is_copied_back_onto_the_checks_array(kernel_side):
+    theta = np.array([1.0, 2.0])
+    kernel_copy = theta.copy()
+    kernel_copy[0] = 9.0  # the student's function changed its argument in place
+    remote.apply_state(theta, json.loads(json.dumps(kernel_side._state(kernel_copy, kernel_side._Encoder()))))
+    assert theta.tolist() == [9.0, 2.0]
+
+
+def test_a_private_scope_registers_and_records_apart_from_the_book():
+    with private_scope() as (exercises, results):
+        @exercise("0.1-scoped", "scoped")
+        def check(x):
+            return passed("ok") if x == 1 else failed("no")
+
+        assert check(1).passed and "0.1-scoped" in exercises and results["0.1-scoped"].passed
+    from gdcore.checks import EXERCISES, RESULTS
+    assert "0.1-scoped" not in EXERCISES and "0.1-scoped" not in RESULTS
