@@ -3,8 +3,9 @@
 The URL lives in one place, ``_config.yml`` (``repository.url``): the launch
 and repository buttons read it there. Colab opens a single notebook and
 installs gdcore from that URL, so each chapter's set-up cell carries a copy,
-and so does the cell's template ``tools/setup_cell.ipy``; this script
-rewrites all of them, and ``tests/test_notebooks.py`` fails if they drift.
+and so does the cell's template ``tools/setup_cell.ipy``; ``CITATION.cff``
+names the repository too. This script rewrites all of them, and
+``tests/test_notebooks.py`` and ``tests/test_packaging.py`` fail if they drift.
 Without an argument it prints the current URL.
 """
 
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "_config.yml"
 URL_IN_CONFIG = re.compile(r"(^repository:\n(?:  .*\n)*?  url: )(\S+)", re.M)
 URL_IN_CELL = re.compile(r'GDCORE_REPO = "[^"]*"')
+URL_IN_CITATION = re.compile(r'^(repository-code: )"[^"]*"', re.M)
 
 
 def current_url() -> str:
@@ -33,6 +35,9 @@ def set_url(url: str) -> list[Path]:
     template = ROOT / "tools" / "setup_cell.ipy"
     template.write_text(URL_IN_CELL.sub(f'GDCORE_REPO = "{url}"', template.read_text()))
     changed.append(template)
+    citation = ROOT / "CITATION.cff"
+    citation.write_text(URL_IN_CITATION.sub(lambda m: f'{m.group(1)}"{url}"', citation.read_text()))
+    changed.append(citation)
     for path in sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "appendix").glob("*.ipynb")):
         nb = json.loads(path.read_text())
         for cell in nb["cells"]:
