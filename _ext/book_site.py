@@ -30,9 +30,6 @@ docutils gives each bibliography entry the deprecated role
 ``doc-biblioentry`` inside a ``role="list"``, which then has no list items, so
 each entry becomes a ``listitem``.
 
-A figure is linked to its own file, so that a reader on a phone can open it
-alone and zoom into it (it has twice the pixels of its size on the page).
-
 Weight: pydata-sphinx-theme loads Font Awesome twice, as a stylesheet with its
 web fonts (which draw every icon of the theme) and as a 1.5 MB script that
 redraws the same icons as SVG "so that users can add custom icons". The book
@@ -53,8 +50,6 @@ CHECK_CALL = re.compile(r"^\s*(?:gdcore\.)?checks\.check_\w+\(", re.MULTILINE)
 CHECK_NOTE = "Run this cell in the notebook to see the verdict."
 CHECK_TAG = "book-check"  # the cell's class on the page: tag_book-check
 
-#: A figure drawn by a cell: MyST-NB writes it to _images/ under its hash.
-FIGURE = re.compile(r'(<img [^>]*?src="((?:\.\./)*_images/[0-9a-f]{64}\.png)"[^>]*>)')
 TOGGLE_LABEL = '<summary aria-label="Toggle hidden content">'
 FONTAWESOME_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 FONTAWESOME_FILES = ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt")
@@ -126,14 +121,9 @@ def accessible_body(body: str) -> str:
     return body
 
 
-def zoomable_figures(body: str) -> str:
-    """Each figure a cell drew, linked to its full-size picture (a tap on a phone opens it to zoom)."""
-    return FIGURE.sub(r'<a class="book-figure-zoom" href="\2">\1</a>', body)
-
-
 def fix_page_body(app, pagename, templatename, context, doctree) -> None:
     if isinstance(context.get("body"), str):
-        context["body"] = zoomable_figures(accessible_body(context["body"]))
+        context["body"] = accessible_body(context["body"])
 
 
 def without_fontawesome_script(html: str) -> str:

@@ -110,13 +110,6 @@ def test_labels_and_roles_that_axe_flags_are_fixed():
     assert 'role="listitem"' in fixed and 'role="list"' in fixed
 
 
-def test_figures_link_to_their_full_size_picture():
-    image = f'<img alt="A curve" src="../_images/{"a" * 64}.png" width="560" />'
-    linked = book_site.zoomable_figures(f"<p>{image}</p><img alt='logo' src='logo.png' />")
-    assert linked == (f'<p><a class="book-figure-zoom" href="../_images/{"a" * 64}.png">{image}</a></p>'
-                      "<img alt='logo' src='logo.png' />")
-
-
 def test_the_font_awesome_script_tag_is_removed():
     page = ('<link href="x.css" rel="stylesheet" />\n  <script defer src="../_static/scripts/fontawesome.js'
             '?digest=55c26ed414f5f8a31ebb"></script>\n  <link rel="preload" as="script" href="b.js" />')

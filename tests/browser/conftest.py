@@ -189,7 +189,8 @@ def visits(request, chromium_path, site_url, screenshots_dir, axe_source):
         slowest = max(done, key=lambda v: v.seconds)
         REPORT.append(f"site: {len(done)} pages checked in {runner.finished - runner.started:.1f} s, "
                       f"{SITE_THREADS} at a time (slowest {slowest.page}, "
-                      f"{slowest.seconds:.1f} s), axe-core {axe_version()} in both themes; "
+                      f"{slowest.seconds:.1f} s), axe-core {axe_version()} in both themes "
+                      f"({sum(v.axe_seconds for v in done):.1f} s of the pages' time); "
                       f"screenshots (whole pages in both themes, figures on a 390-pixel phone) in "
                       f"{screenshots_dir.relative_to(ROOT)}/")
 

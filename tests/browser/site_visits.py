@@ -39,6 +39,7 @@ class Visit:
     toggles: list = field(default_factory=list)
     phone_figures: list = field(default_factory=list)
     seconds: float = 0.0
+    axe_seconds: float = 0.0
 
 
 def open_page(browser, site_url, page):
@@ -141,11 +142,14 @@ AXE_RUN = """(options) => axe.run(document, options).then((result) => result.vio
 PHONE = {"width": 390, "height": 844}
 
 
-def _axe(tab, axe_source: str) -> list[dict]:
+def _axe(tab, axe_source: str, visit: Visit) -> list[dict]:
     """axe-core's violations on the page as it is now (the script is added once per page)."""
+    start = time.perf_counter()
     if not tab.evaluate("() => typeof window.axe === 'object'"):
         tab.add_script_tag(content=axe_source)
-    return tab.evaluate(AXE_RUN, AXE_OPTIONS)
+    violations = tab.evaluate(AXE_RUN, AXE_OPTIONS)
+    visit.axe_seconds += time.perf_counter() - start
+    return violations
 
 
 def _visit(browser, site_url, page, screenshots, axe_source) -> Visit:
@@ -156,14 +160,16 @@ def _visit(browser, site_url, page, screenshots, axe_source) -> Visit:
     try:
         _load(tab, visit, site_url + page)
         visit.light = tab.evaluate(PAGE_CHECKS, {"explorers": explorers, "mode": "light"})
-        visit.light["axe"] = _axe(tab, axe_source)
+        visit.light["axe"] = _axe(tab, axe_source, visit)
         _screenshot(tab, screenshots, page, "light")  # as a reader first sees it: solutions closed
         visit.toggles = _check_toggles(tab)
         # The site follows the system preference: switch it, as a reader's evening mode would.
         tab.emulate_media(color_scheme="dark")
         tab.wait_for_function("document.documentElement.dataset.theme === 'dark'", timeout=5000)
+        # The theme's colours change with CSS transitions: check the colours they end at.
+        tab.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')", timeout=5000)
         visit.dark = tab.evaluate(PAGE_CHECKS, {"explorers": explorers, "mode": "dark"})
-        visit.dark["axe"] = _axe(tab, axe_source)  # with every solution open
+        visit.dark["axe"] = _axe(tab, axe_source, visit)  # with every solution open
         tab.evaluate("window.scrollTo(0, 0)")
         _screenshot(tab, screenshots, page, "dark")
         visit.phone_figures = _phone_figures(tab, screenshots, page)
