@@ -17,7 +17,7 @@ AXE      := build/axe/node_modules/axe-core/.v$(AXE_CORE)
 # (a chapter ran 6x slower), and single-threaded sums are reproducible.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help install axe site test refresh bench lab repo-url student grade clean
+.PHONY: help install site test refresh bench lab repo-url student grade clean
 
 help:
 	@echo "make site      build the website into $(SITE) (warnings are errors)"
@@ -45,6 +45,7 @@ $(AXE):
 	  && touch $@; \
 	else echo "npm not found: axe-core is not installed, so the browser tests cannot check the pages"; fi
 
+.PHONY: axe
 axe: $(AXE)
 
 site: $(READY)
