@@ -8,6 +8,10 @@ BIN    := $(VENV)/bin
 READY  := $(VENV)/.installed
 SITE   := build/html
 NOTEBOOKS ?= build/student/chapters
+# axe-core, the accessibility engine the browser tests run on every page (from npm,
+# into build/axe; tests/browser/conftest.py reads the version from this line).
+AXE_CORE := 4.14.1
+AXE      := build/axe/node_modules/axe-core/.v$(AXE_CORE)
 
 # One BLAS thread: on a small shared machine OpenBLAS threads fight each other
 # (a chapter ran 6x slower), and single-threaded sums are reproducible.
@@ -38,13 +42,23 @@ $(READY): requirements.txt pyproject.toml
 
 install: $(READY)
 
+# Without npm the browser tests skip their pages (CI=true: fail) and say why.
+$(AXE):
+	@if command -v npm > /dev/null; then \
+	  npm install --prefix build/axe --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_CORE) \
+	  && touch $@; \
+	else echo "npm not found: axe-core is not installed, so the browser tests cannot check the pages"; fi
+
+.PHONY: axe
+axe: $(AXE)
+
 site: $(READY)
 	rm -rf $(SITE) build/book  # a fresh build: no page left over from an earlier one
 	$(BIN)/jupyter-book build . --builder html --warningiserror --nitpick --keep-going --path-output build/book
 	mkdir -p build && cp -r build/book/_build/html $(SITE)
 	@echo "The website is in $(SITE): open $(SITE)/index.html in a browser."
 
-test: $(READY)
+test: $(READY) $(AXE)
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
 platforms:

@@ -73,18 +73,18 @@ class GraphStepper(Explorer):
 
 
 def graph_stepper_snapshot(expression: str = "tanh(x*y + x)", x: float = 1.0, y: float = -0.5,
-                           steps=(5, 6, 7, 8), ncols: int = 2):
+                           steps=(5, 6, 7, 8), ncols: int = 1):
     """The static stand-in for the explorer: one panel per step; returns the figure."""
     import matplotlib.pyplot as plt
 
     output = build(expression, x, y)
     trail = trace(output)
     nrows = -(-len(steps) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, 2.5 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.7 * ncols, 2.7 * nrows), squeeze=False)
     for ax in axes.flat[len(steps):]:
         ax.set_visible(False)
     for ax, k in zip(axes.flat, steps):
-        text = show_step(GraphDrawing(ax, output, fontsize=7.5), trail, k)
-        ax.set_title("\n".join(textwrap.wrap(text, 70)), fontsize=8.5, loc="left")
-    fig.suptitle(f"f = {expression} at x = {x:g}, y = {y:g}: forward, then backward, node by node")
+        text = show_step(GraphDrawing(ax, output, fontsize=9), trail, k)
+        ax.set_title("\n".join(textwrap.wrap(text, 70)), fontsize=10, loc="left")
+    fig.suptitle(f"f = {expression} at x = {x:g}, y = {y:g}:\nforward, then backward, node by node")
     return fig

@@ -139,16 +139,20 @@ def lr_snapshot(name: str = "line fit", lrs=(0.01, 0.1, 0.2, 0.25), start=None, 
 
     start = PRESETS[name][0] if start is None else start
     n = len(lrs)
-    fig, axes = plt.subplots(1, n + 1, figsize=(3.0 * (n + 1), 3.3))
+    ncols, nrows = 2, -(-(n + 1) // 2)  # two panels a row: readable at page width and on a phone
+    fig, grid = plt.subplots(nrows, ncols, figsize=(3.4 * ncols, 3.3 * nrows), squeeze=False)
+    axes = grid.flat
+    for ax in axes[n + 1:]:
+        ax.set_visible(False)
     runs = []
     for i, (ax, lr) in enumerate(zip(axes, lrs)):
         drawing = _PathDrawing(ax, color=PALETTE[(i + 1) % len(PALETTE)], levels=10)
         objective, run = drawing.draw(name, lr, start[0], start[1], steps)
         ax.set_title(f"lr = {lr:g}\n{describe_run(run)}", fontsize=10)
-        if i:
+        if i % ncols:
             ax.set_ylabel("")
         runs.append(run)
-    ax_loss = axes[-1]
+    ax_loss = axes[n]
     for i, (lr, run) in enumerate(zip(lrs, runs)):
         gap = np.maximum(run.losses - objective.min_value, 1e-16)
         ax_loss.semilogy(np.where(np.isfinite(gap), gap, np.nan), color=PALETTE[(i + 1) % len(PALETTE)],
@@ -158,5 +162,5 @@ def lr_snapshot(name: str = "line fit", lrs=(0.01, 0.1, 0.2, 0.25), start=None, 
     ax_loss.set_ylabel("loss − minimum loss")
     ax_loss.set_title("loss curves", fontsize=10)
     ax_loss.legend(fontsize=8, loc="upper right")
-    fig.suptitle(f"gradient descent on the {objective.name}, {steps}-step budget, four learning rates")
+    fig.suptitle(f"gradient descent on the {objective.name},\n{steps}-step budget, four learning rates")
     return fig, runs

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -76,6 +78,34 @@ def browser(chromium_path):
         chrome.close()
 
 
+# --- axe-core, the accessibility engine, from npm ----------------------------------------
+
+AXE_DIR = ROOT / "build" / "axe"  # `make axe` installs the version the Makefile pins there
+
+
+def axe_version() -> str:
+    """The axe-core version pinned in the Makefile (``AXE_CORE := 4.14.1``)."""
+    return re.search(r"^AXE_CORE\s*:=\s*(\S+)", (ROOT / "Makefile").read_text(), re.MULTILINE).group(1)
+
+
+@pytest.fixture(scope="session")
+def axe_source(chromium_path) -> str:
+    """axe.min.js of the pinned axe-core, installed with `make axe` (npm) if it is not there yet."""
+    package = AXE_DIR / "node_modules" / "axe-core"
+    wanted = axe_version()
+
+    def installed() -> str | None:
+        manifest = package / "package.json"
+        return json.loads(manifest.read_text())["version"] if manifest.exists() else None
+
+    if installed() != wanted and shutil.which("make") and shutil.which("npm"):
+        subprocess.run(["make", "--no-print-directory", "axe"], cwd=ROOT, capture_output=True, text=True)
+    if installed() != wanted:
+        _no_browser(f"axe-core {wanted} is not installed in {AXE_DIR.relative_to(ROOT)} "
+                    f"(`make axe` installs it with npm; Debian: `apt-get install npm`)")
+    return (package / "axe.min.js").read_text()
+
+
 # --- the site, served on localhost ------------------------------------------------------
 
 def _newest_source_mtime() -> float:
@@ -137,7 +167,7 @@ SITE_THREADS = 2
 
 
 @pytest.fixture(scope="session")
-def visits(request, chromium_path, site_url, screenshots_dir):
+def visits(request, chromium_path, site_url, screenshots_dir, axe_source):
     """``visits(page)``: the page's Visit, from browsers that started on the pages the
     selected tests need as soon as the browser tests began."""
     wanted = []
@@ -145,14 +175,25 @@ def visits(request, chromium_path, site_url, screenshots_dir):
         page = getattr(item, "callspec", None) and item.callspec.params.get("page")
         if page and "visits" in item.fixturenames and page not in wanted:
             wanted.append(page)
-    runner = SiteVisits(chromium_path, site_url, wanted, screenshots_dir, threads=SITE_THREADS)
+    runner = SiteVisits(chromium_path, site_url, wanted, screenshots_dir, threads=SITE_THREADS,
+                        axe_source=axe_source)
     yield runner.get
     done = runner.close()
+    for visit in sorted(done, key=lambda v: wanted.index(v.page)):
+        weight = visit.light.get("weight")
+        if weight:
+            largest = ", ".join(f"{name.split('?')[0].rsplit('/', 1)[-1]} {size / 1e3:.0f} kB"
+                                for name, size in weight["largest"])
+            REPORT.append(f"weight: {visit.page}: {weight['bytes'] / 1e6:.2f} MB transferred in "
+                          f"{weight['requests']} requests (largest: {largest})")
     if done:
         slowest = max(done, key=lambda v: v.seconds)
         REPORT.append(f"site: {len(done)} pages checked in {runner.finished - runner.started:.1f} s, "
                       f"{SITE_THREADS} at a time (slowest {slowest.page}, "
-                      f"{slowest.seconds:.1f} s); screenshots in {screenshots_dir.relative_to(ROOT)}/")
+                      f"{slowest.seconds:.1f} s), axe-core {axe_version()} in both themes "
+                      f"({sum(v.axe_seconds for v in done):.1f} s of the pages' time); "
+                      f"screenshots (whole pages in both themes, figures on a 390-pixel phone) in "
+                      f"{screenshots_dir.relative_to(ROOT)}/")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -36,7 +36,58 @@ async ({ explorers, mode }) => {
     alt: img.getAttribute("alt"),
     loaded: img.complete && img.naturalWidth > 0,
     inArticle: article.contains(img),
+    natural: img.naturalWidth,
+    shown: Math.round(img.getBoundingClientRect().width * 10) / 10,
   }));
+
+  // Nothing cut off: every output, table and displayed formula fits its box and the
+  // column (a box that scrolls sideways hides the end of its lines too). Elements in
+  // closed sections have no size and are checked in the pass after they were opened.
+  const articleRight = article.getBoundingClientRect().right;
+  facts.cutOff = [];
+  const boxes = article.querySelectorAll(
+    ".cell_output pre, .cell_output table, .output pre, table, mjx-container[display='true']");
+  for (const el of boxes) {
+    if (!shown(el)) continue;
+    const rect = el.getBoundingClientRect();
+    const hidden = Math.max(el.scrollWidth - el.clientWidth, Math.round(rect.right - articleRight));
+    if (hidden > 1) {
+      const cell = el.closest("div.cell");
+      facts.cutOff.push({
+        element: el.tagName.toLowerCase(), hiddenPixels: hidden,
+        cell: cell ? (cell.querySelector(".cell_input") || {}).textContent?.trim().slice(0, 60) : null,
+        text: el.textContent.trim().slice(0, 80),
+      });
+    }
+  }
+
+  // No spoilers: an exercise's check cell shows its call, and in place of its verdict
+  // a note to run it in the notebook (_ext/book_site.py).
+  facts.checkCells = [...article.querySelectorAll("div.cell")]
+    .filter((cell) => /\bchecks\.check_\w+\(/.test((cell.querySelector(".cell_input") || {}).textContent || ""))
+    .map((cell) => ({
+      code: cell.querySelector(".cell_input").textContent.trim().slice(0, 80),
+      output: [...cell.querySelectorAll(".cell_output")].map((o) => o.textContent.trim()).join(" | "),
+    }));
+
+  // Icons: drawn by Font Awesome's stylesheet and web fonts (the site has no Font Awesome script).
+  facts.blankIcons = [...document.querySelectorAll("i[class*='fa-'], span[class*='fa-']")]
+    .filter((el) => shown(el))
+    .filter((el) => {
+      const before = getComputedStyle(el, "::before");
+      return !/Font Awesome/i.test(before.fontFamily) || ["none", "normal", '""'].includes(before.content);
+    })
+    .map((el) => el.className);
+
+  // Weight: what the page transferred to this point (the light pass runs right after loading).
+  const navigation = performance.getEntriesByType("navigation")[0];
+  const resources = performance.getEntriesByType("resource");
+  facts.weight = {
+    bytes: resources.reduce((sum, r) => sum + r.transferSize, navigation ? navigation.transferSize : 0),
+    requests: resources.length + 1,
+    largest: resources.map((r) => [r.name.replace(location.origin, ""), r.transferSize])
+      .sort((a, b) => b[1] - a[1]).slice(0, 3),
+  };
 
   // Widgets: each live-widget cell shows no output on the site, and the first
   // figure after it (its static fallback) is visible.
@@ -66,6 +117,7 @@ async ({ explorers, mode }) => {
 
   // Saved widget state, and the scripts that could render it.
   facts.widgetState = document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').length;
+  facts.scripts = [...document.scripts].map((s) => s.src).filter(Boolean);
   facts.widgetScripts = [...document.scripts].map((s) => s.src)
     .filter((src) => /widget|html-manager|embed-amd|require(\.min)?\.js/i.test(src));
 
@@ -86,7 +138,7 @@ async ({ explorers, mode }) => {
   facts.launchLinks = [...document.querySelectorAll(".dropdown-launch-buttons a, a.btn-launch, [class*=launch] a")]
     .map((a) => a.href);
 
-  // Readability in this theme (the dark pass runs after every solution was opened).
+  // Figures in this theme (the dark pass runs after every solution was opened).
 
   const parse = (css) => {
     const m = css.match(/rgba?\(([^)]+)\)/);
@@ -114,33 +166,9 @@ async ({ explorers, mode }) => {
     const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
     return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
   };
-  const contrast = (a, b) => {
-    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-    return (hi + 0.05) / (lo + 0.05);
-  };
   facts.pageBackground = pageBg.slice(0, 3).map(Math.round);
 
-  // Text (prose, tables, outputs, code, admonitions): contrast with what is behind it.
-  facts.lowContrast = [];
-  for (const el of article.querySelectorAll("*")) {
-    if (el.closest("mjx-assistive-mml, svg, .visually-hidden, .sr-only, script, style")) continue;
-    const ownText = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.nodeValue).join("").trim();
-    if (!ownText || !shown(el)) continue;
-    const style = getComputedStyle(el);
-    const bg = background(el);
-    const fg = over(parse(style.color), bg);
-    const ratio = contrast(fg, bg);
-    // WCAG AA: 4.5 for body text, 3 for large text (24px, or 18.66px bold).
-    const size = parseFloat(style.fontSize);
-    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-    if (ratio < (large ? 3 : 4.5)) {
-      facts.lowContrast.push({
-        element: el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : ""),
-        text: ownText.slice(0, 50), ratio: Math.round(ratio * 100) / 100,
-        color: fg.slice(0, 3).map(Math.round), background: bg.slice(0, 3).map(Math.round),
-      });
-    }
-  }
+  // Text contrast and alt text: axe-core (site_visits.py runs it after these checks).
 
   // Figures: an opaque background of their own, or a light one behind them.
   facts.figures = [];

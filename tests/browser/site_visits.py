@@ -2,9 +2,10 @@
 
 A page is opened in a fresh browser context whose only network is the local
 server (every other request is aborted and counted), checked with
-page_checks.js in the light theme, screenshot, its collapsed cells and
-dropdowns opened by clicks, then switched to a dark system preference (the
-site follows it) and checked again.
+page_checks.js and axe-core in the light theme, screenshot, its collapsed
+cells and dropdowns opened by clicks, then switched to a dark system
+preference (the site follows it), checked and screenshot again, and last
+narrowed to a 390-pixel phone, where each figure is screenshot.
 
 ``SiteVisits`` does this for the pages a test session needs, in helper threads
 with browsers of their own, starting as soon as the browser tests begin: the
@@ -36,7 +37,9 @@ class Visit:
     light: dict = field(default_factory=dict)
     dark: dict = field(default_factory=dict)
     toggles: list = field(default_factory=list)
+    phone_figures: list = field(default_factory=list)
     seconds: float = 0.0
+    axe_seconds: float = 0.0
 
 
 def open_page(browser, site_url, page):
@@ -129,22 +132,47 @@ def _check_toggles(tab) -> list[str]:
     return problems
 
 
-def _visit(browser, site_url, page, screenshots) -> Visit:
-    """Load a page once: light theme as it loads, then every solution opened, then dark."""
+# axe-core's rules for the WCAG 2.x A and AA success criteria and its best practices (all of its
+# rules but the experimental ones); only violations are kept.
+AXE_OPTIONS = {"resultTypes": ["violations"]}
+AXE_RUN = """(options) => axe.run(document, options).then((result) => result.violations.map((v) => ({
+  id: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.map((n) => ({ target: n.target.join(" "), html: n.html.slice(0, 200) })),
+})))"""
+PHONE = {"width": 390, "height": 844}
+
+
+def _axe(tab, axe_source: str, visit: Visit) -> list[dict]:
+    """axe-core's violations on the page as it is now (the script is added once per page)."""
+    start = time.perf_counter()
+    if not tab.evaluate("() => typeof window.axe === 'object'"):
+        tab.add_script_tag(content=axe_source)
+    violations = tab.evaluate(AXE_RUN, AXE_OPTIONS)
+    visit.axe_seconds += time.perf_counter() - start
+    return violations
+
+
+def _visit(browser, site_url, page, screenshots, axe_source) -> Visit:
+    """Load a page once: light theme as it loads, then every solution opened, then dark, then a phone."""
     start = time.perf_counter()
     visit, context, tab = open_page(browser, site_url, page)
     explorers = sorted(explorer_names()) if notebook_for(page) else []
     try:
         _load(tab, visit, site_url + page)
         visit.light = tab.evaluate(PAGE_CHECKS, {"explorers": explorers, "mode": "light"})
+        visit.light["axe"] = _axe(tab, axe_source, visit)
         _screenshot(tab, screenshots, page, "light")  # as a reader first sees it: solutions closed
         visit.toggles = _check_toggles(tab)
         # The site follows the system preference: switch it, as a reader's evening mode would.
         tab.emulate_media(color_scheme="dark")
         tab.wait_for_function("document.documentElement.dataset.theme === 'dark'", timeout=5000)
+        # The theme's colours change with CSS transitions: check the colours they end at.
+        tab.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')", timeout=5000)
         visit.dark = tab.evaluate(PAGE_CHECKS, {"explorers": explorers, "mode": "dark"})
+        visit.dark["axe"] = _axe(tab, axe_source, visit)  # with every solution open
         tab.evaluate("window.scrollTo(0, 0)")
         _screenshot(tab, screenshots, page, "dark")
+        visit.phone_figures = _phone_figures(tab, screenshots, page)
         settle(tab, visit)
     finally:
         context.close()
@@ -152,17 +180,39 @@ def _visit(browser, site_url, page, screenshots) -> Visit:
     return visit
 
 
+def _name(page: str) -> str:
+    return page.removesuffix(".html").replace("/", "__")
+
+
 def _screenshot(tab, screenshots, page, scheme):
-    """The whole page in the light theme; the first screen in the dark one (the checks cover the rest)."""
-    path = screenshots / f"{page.removesuffix('.html').replace('/', '__')}-{scheme}.jpg"
-    tab.screenshot(path=str(path), full_page=scheme == "light", type="jpeg", quality=60)
+    """The whole page, in either theme."""
+    tab.screenshot(path=str(screenshots / f"{_name(page)}-{scheme}.jpg"), full_page=True, type="jpeg", quality=60)
+
+
+def _phone_figures(tab, screenshots, page) -> list[dict]:
+    """On a 390-pixel phone: each figure of the text, its size there, and a screenshot of it."""
+    tab.set_viewport_size(PHONE)
+    figures = tab.locator("article .cell_output img")
+    found = []
+    for i in range(figures.count()):
+        figure = figures.nth(i)
+        if not figure.is_visible():
+            continue
+        figure.scroll_into_view_if_needed()
+        size = figure.evaluate("(img) => ({ src: img.getAttribute('src'), natural: img.naturalWidth, "
+                               "shown: img.getBoundingClientRect().width })")
+        figure.screenshot(path=str(screenshots / f"{_name(page)}-phone-figure{i + 1}.jpg"), type="jpeg", quality=70)
+        found.append(size)
+    return found
 
 
 class SiteVisits:
     """Pages visited in the background, ``threads`` at a time; ``get(page)`` waits for one."""
 
-    def __init__(self, chromium_path: str, site_url: str, pages: list[str], screenshots: Path, threads: int):
+    def __init__(self, chromium_path: str, site_url: str, pages: list[str], screenshots: Path, threads: int,
+                 axe_source: str):
         self.chromium_path, self.site_url, self.screenshots = chromium_path, site_url, screenshots
+        self.axe_source = axe_source
         self.started = time.perf_counter()
         self.finished: float | None = None
         self._results: dict[str, Visit | Exception] = {}
@@ -188,7 +238,7 @@ class SiteVisits:
                 try:
                     while (page := self._next()) is not None:
                         try:
-                            self._results[page] = _visit(chrome, self.site_url, page, self.screenshots)
+                            self._results[page] = _visit(chrome, self.site_url, page, self.screenshots, self.axe_source)
                         except Exception as error:  # reported by every test of that page
                             self._results[page] = error
                         self._ready[page].set()

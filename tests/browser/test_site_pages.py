@@ -2,12 +2,13 @@
 
 The site is served from 127.0.0.1 and every other request is aborted (and
 counted), as on a school network that blocks CDNs. Each page is opened once
-with a light system preference, checked, its solutions opened by clicks, then
-switched to a dark preference (the site follows it) and checked again (see
-site_visits.py). A full-page screenshot (light) and the first screen in dark
-are saved in build/screenshots/ (CI keeps them as an artifact). The pages come
-from _toc.yml, so a new chapter is tested as soon as it is in the table of
-contents.
+with a light system preference, checked (page_checks.js and axe-core), its
+solutions opened by clicks, then switched to a dark preference (the site
+follows it) and checked again, then narrowed to a 390-pixel phone (see
+site_visits.py). Full-page screenshots in both themes and each figure on the
+phone are saved in build/screenshots/ (CI keeps them as an artifact). The
+pages come from _toc.yml, so a new chapter is tested as soon as it is in the
+table of contents.
 """
 
 from __future__ import annotations
@@ -22,6 +23,27 @@ from .site_visits import open_page, settle
 
 PAGES = [page for page in site_pages() if page != "index.html"]
 CHAPTER_PAGES = [page for page in PAGES if notebook_for(page) is not None]
+# Figures have twice the pixels of their size on the page (gdcore.plotting.hidpi_png); a
+# little less is allowed for a figure drawn a few pixels narrower than the column.
+MIN_PIXELS_PER_SHOWN_PIXEL = 1.8
+
+# What axe-core finds on a stock Jupyter Book 1 page (`jupyter-book create`, built with
+# the same jupyter-book 1.0.4 / sphinx-book-theme 1.3.0 as the book, default config,
+# checked by the same axe-core in both themes): the theme's two search buttons and its
+# colour-mode button are labelled "Search" and "Color mode" while they read "Search
+# Ctrl+K" and show an icon (label-content-name-mismatch), and the sidebar's title or logo
+# sits outside a landmark (region). A stock page's bibliography also fails three rules
+# (doc-biblioentry roles, a list without list items); the book fixes those
+# (_ext/book_site.py), so they are not in the baseline. Anything else axe finds is the
+# book's own doing. Each entry: rule, and a piece of the failing element's HTML.
+STOCK_AXE_BASELINE = {
+    ("label-content-name-mismatch", "search-button__button"),
+    ("label-content-name-mismatch", "theme-switch-button"),
+    ("region", "sidebar-primary-item"),
+    ("region", "navbar-brand"),
+    ("region", "logo__image"),
+}
+
 GENERIC_ALT = {"image", "figure", "plot", "graph", "chart", "picture", "output", "png", "img", "logo"}
 
 
@@ -114,17 +136,72 @@ def test_solutions_are_collapsed_and_open_on_a_click(visits, page):
     assert not markers, f"{page}: {markers} code cells show nbgrader's ### BEGIN/END SOLUTION lines"
 
 
+def _beyond_stock(violations: list[dict]) -> list[str]:
+    found = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            where = node["target"] + " " + node["html"]
+            if not any(rule == violation["id"] and piece in where for rule, piece in STOCK_AXE_BASELINE):
+                found.append(f"{violation['id']} ({violation['impact']}: {violation['help']}) at "
+                             f"{node['target']}: {node['html'][:120]}")
+    return found
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_text_tables_and_figures_are_readable_in_both_themes(visits, page):
+def test_axe_finds_nothing_beyond_a_stock_jupyter_book_page(visits, page):
+    """axe-core in both themes (text contrast, alt text, labels, roles, ...), solutions closed then open."""
+    visit = visits(page)
+    for theme, facts in [("light", visit.light), ("dark", visit.dark)]:
+        found = _beyond_stock(facts["axe"])
+        assert not found, f"{page} ({theme} theme): axe-core finds {len(found)} problems: " + "; ".join(found[:8])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_are_readable_in_both_themes(visits, page):
     visit = visits(page)
     assert visit.dark["theme"] == "dark", f"{page}: a dark system preference gave theme {visit.dark['theme']!r}"
     for theme, facts in [("light", visit.light), ("dark", visit.dark)]:
-        low = facts["lowContrast"]
-        assert not low, (f"{page} ({theme} theme, page background {facts['pageBackground']}): "
-                         f"{len(low)} text elements below the WCAG AA contrast, e.g. {low[:5]}")
         unreadable = [f for f in facts["figures"] if f["opaqueBorder"] < 90 and f["behindLuminance"] < 0.5]
         assert not unreadable, (f"{page} ({theme} theme): figures with a transparent background on a dark "
                                 f"page (dark text in them would vanish): {unreadable}")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_nothing_is_cut_off_at_1280_pixels(visits, page):
+    """No output line, table or displayed formula runs past its box, solutions closed or open."""
+    visit = visits(page)
+    for theme, facts in [("light (as loaded)", visit.light), ("dark (every section opened)", visit.dark)]:
+        cut = facts["cutOff"]
+        assert not cut, f"{page}, {theme}: {len(cut)} boxes hide part of their content, e.g. {cut[:4]}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_have_twice_the_pixels_they_are_shown_with(visits, page):
+    """Sharp on a HiDPI screen: each figure's picture is at least 1.8 times as wide as on the page."""
+    visit = visits(page)
+    blurry = {image["src"]: f"{image['natural']} pixels shown {image['shown']:.0f} wide"
+              for facts in (visit.light, visit.dark) for image in facts["images"]
+              if image["inArticle"] and image["shown"] > 0
+              and image["natural"] < MIN_PIXELS_PER_SHOWN_PIXEL * image["shown"]}
+    phone = {image["src"]: f"{image['natural']} pixels shown {image['shown']:.0f} wide on a phone"
+             for image in visit.phone_figures if image["natural"] < MIN_PIXELS_PER_SHOWN_PIXEL * image["shown"]}
+    assert not blurry and not phone, f"{page}: figures with too few pixels: {blurry | phone}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_check_cells_show_the_call_but_not_the_verdict(visits, page):
+    """No spoilers: the website shows each check's call and a note to run it in the notebook."""
+    note = "Run this cell in the notebook to see the verdict."
+    spoilers = [cell for cell in visits(page).dark["checkCells"] if cell["output"] != note]
+    assert not spoilers, f"{page}: check cells show a verdict on the website: {spoilers}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_icons_are_drawn_without_the_font_awesome_script(visits, page):
+    visit = visits(page)
+    assert not visit.light["blankIcons"], f"{page}: icons without a glyph: {visit.light['blankIcons']}"
+    scripts = [src for src in visit.light["scripts"] if "fontawesome" in src]
+    assert not scripts, f"{page} loads Font Awesome's script: {scripts}"
 
 
 @pytest.mark.parametrize("page", PAGES)
