@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_finite_array, check_callable, check_int, check_positive, describe
-from .optimizers import SGD, Optimizer
+from ._validation import as_finite_array, as_real, check_callable, check_int, check_positive, describe
+from .optimizers import SGD, DivergedError, Optimizer
 
 STOP_REASONS = ("max_steps", "converged", "no_improvement", "diverged")
 
@@ -169,8 +169,10 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
     best, since_best = np.inf, 0
     with quiet_overflow():
         while True:
-            loss = float(objective(x))
-            g = np.asarray(objective.grad(x), dtype=float)
+            loss, g = _evaluate(objective, x)
+            if not xs and not (math.isfinite(loss) and np.isfinite(g).all()):
+                raise ValueError(f"the loss and gradient at x0 must be finite numbers; got loss {loss!r} "
+                                 f"and gradient {g.tolist()}. Start where the objective is defined.")
             g_norm = math.sqrt(g @ g) if math.isfinite(g @ g) else math.inf
             xs.append(x)
             losses.append(loss)
@@ -193,11 +195,27 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
                 reason = "max_steps"
                 break
             lrs.append(optimizer.lr)
-            x = optimizer.step(x, g)
+            try:
+                x = optimizer.step(x, g)
+            except DivergedError as overflow:
+                x = overflow.params  # not finite: recorded next, where the run stops as diverged
             if scheduler is not None:
                 scheduler.step()
     return Run(np.array(xs), np.array(losses), np.array(grad_norms), reason,
                lrs=np.array(lrs, dtype=float), tol=tol, patience=patience)
+
+
+def _evaluate(objective, x: np.ndarray) -> tuple[float, np.ndarray]:
+    """The loss (a real number) and the gradient (an array of the shape of ``x``) at ``x``."""
+    loss = as_real(objective(x), "objective(x), the loss,")
+    try:
+        g = np.asarray(objective.grad(x), dtype=float)
+    except (TypeError, ValueError):
+        g = None
+    if g is None or g.shape != x.shape:
+        raise TypeError(f"objective.grad(x) must return numbers of the shape of x, {x.shape}; "
+                        f"got {describe(objective.grad(x))}.")
+    return loss, g
 
 
 def _as_optimizer(optimizer_or_lr) -> Optimizer:
@@ -376,8 +394,11 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                     reason = "diverged"
                     break
                 lrs.append(optimizer.lr)
-                new = optimizer.step(params, grad)
-                if not np.isfinite(new).all():
+                try:
+                    new = optimizer.step(params, grad) if np.isfinite(grad).all() else None
+                except DivergedError:
+                    new = None
+                if new is None or not np.isfinite(new).all():
                     losses[-1] = np.inf  # the next loss would not be a number
                     reason = "diverged"
                     break

@@ -9,23 +9,16 @@ Python's terse ``math domain error``.
 from __future__ import annotations
 
 import math
-import numbers
 
-from .._validation import describe
-
-
-def is_number(x) -> bool:
-    """True for a real number (int, float, numpy scalar), False for bools and everything else."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+from .. import activations
+from .._validation import as_real, describe
 
 
 def as_number(x, what: str) -> float:
-    """``x`` as a float, or a TypeError naming ``what`` was expected to be a number."""
-    if type(x) is float:  # the common case, checked first: every operation's result
+    """``x`` as a finite float, or an error naming ``what`` was expected to be a real number."""
+    if type(x) is float and math.isfinite(x):  # the common case, checked first: every operation's result
         return x
-    if not is_number(x):
-        raise TypeError(f"{what} must be a real number (int or float); got {describe(x)}.")
-    return float(x)
+    return as_real(x, what, finite=True)
 
 
 def operand_error(symbol: str, left, right, kind: str) -> TypeError:
@@ -60,8 +53,5 @@ def power(x: float, p: float, derivative_of: float | None = None) -> float:
 
 
 def sigmoid(x: float) -> float:
-    """The logistic function 1 / (1 + e^-x), without overflow for any x."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+    """The logistic function of one number (:func:`gdcore.activations.sigmoid`), as a float."""
+    return float(activations.sigmoid(x))

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import describe
+from ..activations import sigmoid
 from .topo import topological_order
 
 __all__ = ["Tensor", "cross_entropy", "unbroadcast"]
@@ -249,7 +250,7 @@ class Tensor:
         return Tensor._node(np.where(on, self.data, 0.0), (self,), lambda g: (g * on,), "relu")
 
     def sigmoid(self):
-        s = np.exp(-np.logaddexp(0.0, -self.data))  # 1 / (1 + e^-x) without overflow
+        s = sigmoid(self.data)
         return Tensor._node(s, (self,), lambda g: (g * s * (1 - s),), "sigmoid")
 
     # -- the backward pass ------------------------------------------------------------------ #

@@ -24,9 +24,9 @@ import math
 
 import numpy as np
 
-from .._validation import check_callable, describe
+from .._validation import check_callable, describe, is_real
 from . import _scalars
-from ._scalars import as_number, is_number
+from ._scalars import as_number
 from .topo import topological_order
 
 __all__ = ["Value", "reverse_gradient"]
@@ -64,7 +64,7 @@ class Value:
     def _lift(other, symbol, left):
         if isinstance(other, Value):
             return other
-        if is_number(other):
+        if is_real(other):
             return Value(other)  # a constant leaf
         raise _scalars.operand_error(symbol, left, other, "Value")
 
@@ -105,7 +105,7 @@ class Value:
         return self._lift(other, "/", other) / self
 
     def __pow__(self, p):
-        if not is_number(p):
+        if not is_real(p):
             raise TypeError(f"the exponent of a Value must be a constant number; got {describe(p)}. "
                             "For x ** y with y varying, write (y * x.log()).exp().")
         value = _scalars.power(self.data, p)

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import math
 
+from ..activations import sigmoid
 from ..autodiff import Value, topological_order
 from ..widgets.graph_stepper import build
 from ._core import exercise, failed, fmt, passed
 
 __all__ = ["check_softplus", "check_reused_gradient", "check_graph_steps", "check_backward"]
-
-
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x))
 
 
 @exercise("8.1", "the local derivative of a new operation")
@@ -33,11 +30,11 @@ def check_softplus(softplus):
                           "with v as its only parent and its own local derivative: "
                           "Value(..., parents=(v,), local_grads=(...,), op='softplus').")
         out.backward()
-        if abs(v.grad - _sigmoid(x)) > 1e-9:
+        if abs(v.grad - sigmoid(x)) > 1e-9:
             hint = ("That is 1/(1 + e^x): the derivative of log(u) is 1/u, times du/dx = e^x."
                     if abs(v.grad - 1 / (1 + math.exp(x))) < 1e-9 else
                     "d/dx log(1 + e^x) = e^x / (1 + e^x), which is sigmoid(x).")
-            return failed(f"at v = {fmt(x)} the gradient is {fmt(v.grad)}, expected {fmt(_sigmoid(x))}. {hint}")
+            return failed(f"at v = {fmt(x)} the gradient is {fmt(v.grad)}, expected {fmt(sigmoid(x))}. {hint}")
     return passed("softplus has the right value and the local derivative sigmoid(v) at every test point; "
                   "backward() needed nothing else to differentiate it.")
 
