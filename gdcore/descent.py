@@ -206,7 +206,13 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
 
 
 def _evaluate(objective, x: np.ndarray) -> tuple[float, np.ndarray]:
-    """The loss (a real number) and the gradient (an array of the shape of ``x``) at ``x``."""
+    """The loss (a real number) and the gradient (an array of the shape of ``x``) at ``x``.
+
+    A point that overflowed (inf or NaN, after a :class:`~gdcore.optimizers.DivergedError`)
+    has loss and gradient inf: it is not evaluated.
+    """
+    if not np.isfinite(x).all():
+        return math.inf, np.full_like(x, math.inf)
     loss = as_real(objective(x), "objective(x), the loss,")
     try:
         g = np.asarray(objective.grad(x), dtype=float)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_finite_array, check_int, check_positive, describe
+from ._validation import as_finite_array, as_real, check_int, check_positive, describe
 
 
 class Objective:
@@ -78,11 +78,8 @@ class Objective:
         raise NotImplementedError
 
     def _points(self, theta) -> np.ndarray:
-        try:
-            theta = np.asarray(theta, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"{self.name} takes numbers, a point of shape ({self.dim},) or a grid of "
-                            f"shape (..., {self.dim}); got {describe(theta)}.") from None
+        if not (isinstance(theta, np.ndarray) and theta.dtype == float and np.isfinite(theta).all()):
+            theta = as_finite_array(theta, "theta", allow_empty=True)  # refuses text, complex, NaN, inf
         if theta.ndim == 0 or theta.shape[-1] != self.dim:
             raise ValueError(f"{self.name} takes a point of shape ({self.dim},) or a grid of shape "
                              f"(..., {self.dim}); got shape {theta.shape}.")
@@ -297,7 +294,7 @@ class Rosenbrock(Objective):
     """
 
     def __init__(self, a: float = 1.0, b: float = 100.0):
-        self.a = float(a)
+        self.a = as_real(a, "a", finite=True)
         self.b = check_positive(b, "b")
         self.name = "Rosenbrock" if (self.a, self.b) == (1.0, 100.0) else f"Rosenbrock (a={a}, b={b})"
         super().__init__([self.a, self.a ** 2], (-2.0, 2.0), (-1.0, 3.0))
