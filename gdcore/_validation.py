@@ -81,12 +81,14 @@ def check_in_range(value, name: str, low: float, high: float, *, include_high: b
     return value
 
 
-def check_int(value, name: str, *, minimum: int = 1) -> int:
-    """An integer >= ``minimum``."""
+def check_int(value, name: str, *, minimum: int = 1, maximum: int | None = None) -> int:
+    """An integer >= ``minimum`` (and <= ``maximum``, for sizes that must fit in memory)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer; got {describe(value)}.")
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}; got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}; got {describe(value)}.")
     return int(value)
 
 
@@ -112,11 +114,18 @@ def check_choice(value, name: str, choices) -> str:
 
 # -- arrays ----------------------------------------------------------------------------------
 
-def as_finite_array(x, name: str = "x", *, ndim: int | None = None, allow_empty: bool = False) -> np.ndarray:
-    """``x`` as a float64 array, refusing text, complex numbers, NaN, infinities and (optionally) empties."""
+def as_finite_array(x, name: str = "x", *, ndim: int | None = None, allow_empty: bool = False,
+                    allow_infinite: bool = False) -> np.ndarray:
+    """``x`` as a float64 array, refusing text, complex numbers, NaN, infinities and (optionally) empties.
+
+    A single bool is refused too (``True`` is not a number here); arrays of bools count as 0 and 1.
+    ``allow_infinite`` lets ``inf`` and ``-inf`` through (never NaN).
+    """
+    if isinstance(x, (bool, np.bool_)):
+        raise TypeError(f"{name} must be numbers (a float or an array of floats); got {describe(x)}.")
     try:
         raw = x if isinstance(x, np.ndarray) else np.asarray(x)
-    except (TypeError, ValueError):  # ragged nested lists
+    except (TypeError, ValueError, OverflowError):  # ragged nested lists
         raise ValueError(f"{name} must be numbers in a regular shape (a float or an array of floats); "
                          f"got {describe(x)}.") from None
     if raw.dtype.kind not in "biufO":
@@ -133,7 +142,10 @@ def as_finite_array(x, name: str = "x", *, ndim: int | None = None, allow_empty:
         raise ValueError(f"{name} must be {ndim}-dimensional; got shape {arr.shape}.")
     if arr.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty; expected at least one value.")
-    if not np.all(np.isfinite(arr)):
+    if allow_infinite:
+        if np.isnan(arr).any():
+            raise ValueError(f"{name} must not contain NaN; it contains {int(np.isnan(arr).sum())}.")
+    elif not np.all(np.isfinite(arr)):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} must be finite; it contains {bad} NaN or infinite value(s).")
     return arr

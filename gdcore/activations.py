@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import as_finite_array
+
 __all__ = ["sigmoid", "relu", "leaky_relu", "ACTIVATIONS"]
 
 
 def sigmoid(z):
-    r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`, without overflow for any ``z``."""
+    r"""The logistic function :math:`\sigma(z) = 1 / (1 + e^{-z})`, without overflow for any ``z``.
+
+    ``z`` is a number or an array; :math:`\pm\infty` give the limits 1 and 0, NaN is refused.
+    """
+    if not (isinstance(z, (float, np.ndarray)) and np.asarray(z).dtype == float and not np.isnan(z).any()):
+        z = as_finite_array(z, "z", allow_empty=True, allow_infinite=True)
     return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
 
 

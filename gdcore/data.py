@@ -217,8 +217,8 @@ def make_linear_regression(n_samples: int = 200, n_features: int = 1, noise: flo
     layout of :class:`gdcore.models.LinearRegression`). Without ``weights``
     they are drawn from ``N(0, 1)``.
     """
-    n_samples = check_int(n_samples, "n_samples")
-    n_features = check_int(n_features, "n_features")
+    n_samples = check_int(n_samples, "n_samples", maximum=10**7)
+    n_features = check_int(n_features, "n_features", maximum=10**4)
     noise = check_positive(noise, "noise", allow_zero=True)
     bias = as_real(bias, "bias", finite=True)
     rng = as_generator(seed)
@@ -245,7 +245,7 @@ def make_two_blobs(n_samples: int = 200, distance: float = 3.0, spread: float = 
     Half the samples (rounded down) are class 0; the samples are shuffled.
     Returns ``X`` of shape ``(n_samples, 2)`` and ``y`` of 0.0 and 1.0.
     """
-    n_samples = check_int(n_samples, "n_samples", minimum=2)
+    n_samples = check_int(n_samples, "n_samples", minimum=2, maximum=10**7)
     distance = check_positive(distance, "distance", allow_zero=True)
     spread = check_positive(spread, "spread")
     rng = as_generator(seed)

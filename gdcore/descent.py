@@ -54,11 +54,12 @@ def divergence_threshold(initial_loss: float) -> float:
     at a growth factor :math:`g` per step (10 steps at :math:`g = 4`, about
     350 at :math:`g = 1.04`).
     """
-    return DIVERGENCE_FACTOR * max(abs(float(initial_loss)), 1.0)
+    return DIVERGENCE_FACTOR * max(abs(as_real(initial_loss, "initial_loss", finite=True)), 1.0)
 
 
 def is_diverging(loss: float, initial_loss: float) -> bool:
     """Whether ``loss`` is non-finite (overflow, NaN) or beyond :func:`divergence_threshold`."""
+    loss = as_real(loss, "loss")
     return not math.isfinite(loss) or abs(loss) > divergence_threshold(initial_loss)
 
 
@@ -364,11 +365,11 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                         f"got {describe(model)}.")
     X, y = model.check_data(X, y)
     optimizer = _as_optimizer(optimizer)
-    epochs = check_int(epochs, "epochs", minimum=1)
+    epochs = check_int(epochs, "epochs", minimum=1, maximum=10**6)
     n = len(X)
     updates_per_epoch = n_batches(n, batch_size)  # also checks batch_size
     size = n if batch_size is None else batch_size
-    if shuffle not in (True, False, "once"):
+    if not (isinstance(shuffle, (bool, np.bool_)) or (isinstance(shuffle, str) and shuffle == "once")):
         raise ValueError(f"shuffle must be True, False or 'once'; got {shuffle!r}.")
     rng = as_generator(seed)
     if validation is not None:

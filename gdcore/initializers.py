@@ -97,8 +97,9 @@ def _check_shape(shape) -> tuple[int, int]:
     if not ok:
         raise TypeError("shape must be two positive integers (fan_in, fan_out), "
                         f"like (64, 32); got {describe(shape)}.")
-    if min(shape) < 1:
-        raise ValueError(f"shape must be two positive integers (fan_in, fan_out); got {tuple(shape)}.")
+    if min(shape) < 1 or shape[0] * shape[1] > 10**9:
+        raise ValueError("shape must be two positive integers (fan_in, fan_out) with at most 1e9 "
+                         f"weights; got {describe(tuple(shape))}.")
     return int(shape[0]), int(shape[1])
 
 
@@ -116,12 +117,16 @@ def _fans(shape) -> tuple[int, int]:
 
 
 def zeros(shape, rng=None) -> np.ndarray:
-    """All zeros (``rng`` is accepted, so every initializer is called alike, and ignored)."""
+    """All zeros (``rng`` is accepted, so every initializer is called alike, checked and ignored)."""
+    if rng is not None:
+        _rng(rng)
     return np.zeros(_check_shape(shape))
 
 
 def constant(shape, rng=None, val: float = 0.0) -> np.ndarray:
-    """All equal to ``val`` (``rng`` is ignored)."""
+    """All equal to ``val`` (``rng`` is checked, then ignored)."""
+    if rng is not None:
+        _rng(rng)
     return np.full(_check_shape(shape), as_real(val, "val", finite=True))
 
 
@@ -176,7 +181,7 @@ def xavier_normal(shape, rng, gain: float = 1.0) -> np.ndarray:
 def _kaiming_std(shape, a, mode, nonlinearity) -> float:
     fan_in, fan_out = _fans(shape)
     check_choice(mode, "mode", ("fan_in", "fan_out"))
-    gain = calculate_gain(nonlinearity, a)
+    gain = calculate_gain(nonlinearity, as_real(a, "a", finite=True))
     fan = fan_in if mode == "fan_in" else fan_out
     return gain / math.sqrt(fan)
 

@@ -111,7 +111,7 @@ class _LinearModel(Model):
     r"""A model of :math:`z = X w + b`; ``params = [w_1, ..., w_d, b]``."""
 
     def __init__(self, n_features: int):
-        self.n_features = check_int(n_features, "n_features")
+        self.n_features = check_int(n_features, "n_features", maximum=10**8)
 
     @property
     def n_params(self) -> int:
@@ -246,9 +246,13 @@ class LogisticRegression(_LinearModel):
         penalty[-1] = 0.0  # the bias is not penalised
         params = np.zeros(self.n_params)
         for _ in range(max_iter):
-            p = sigmoid(A @ params)
-            grad = A.T @ (p - y) / n + penalty * params
-            hessian = (A.T * (p * (1 - p))) @ A / n + np.diag(penalty)
+            with np.errstate(over="ignore", invalid="ignore"):
+                p = sigmoid(A @ params)
+                grad = A.T @ (p - y) / n + penalty * params
+                hessian = (A.T * (p * (1 - p))) @ A / n + np.diag(penalty)
+            if not (np.all(np.isfinite(grad)) and np.all(np.isfinite(hessian))):
+                raise ValueError("Newton's method overflowed: the values of X are too large for float64 "
+                                 f"(largest |X| = {np.max(np.abs(X)):.3g}); standardize X first.")
             step = np.linalg.lstsq(hessian, grad, rcond=None)[0]
             params = params - step
             if np.max(np.abs(step)) < tol * (1 + np.max(np.abs(params))):

@@ -112,7 +112,7 @@ class LinearLR(LRScheduler):
         if self.start_factor == 0:
             raise ValueError("start_factor must be > 0 (a learning rate of 0 would not move); got 0.")
         self.end_factor = check_in_range(end_factor, "end_factor", 0.0, 1.0, include_high=True)
-        self.total_iters = check_int(total_iters, "total_iters", minimum=1)
+        self.total_iters = check_int(total_iters, "total_iters", minimum=1, maximum=10**15)
         super().__init__(optimizer)
 
     def lr_at(self, t):
@@ -181,7 +181,7 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0):
-        self.T_max = check_int(T_max, "T_max", minimum=1)
+        self.T_max = check_int(T_max, "T_max", minimum=1, maximum=10**15)
         self.eta_min = check_positive(eta_min, "eta_min", allow_zero=True)
         super().__init__(optimizer)
 

@@ -10,7 +10,9 @@ outcome falls into one of:
 * ``clear error``: a TypeError or ValueError (or ZeroDivisionError,
   OverflowError) raised by an explicit ``raise`` in gdcore, so its message
   is gdcore's sentence;
-* ``accept``: a result with only finite numbers, for input that is valid;
+* ``accept``: a result with only finite numbers, for input that is valid
+  (or inf, never NaN, where a huge but finite input makes the true value
+  exceed float64: the loss of Rosenbrock at 1e300 *is* beyond the largest float);
 * ``silent result``: a result for input that is invalid (None, text, NaN,
   a complex number, a truthy string for a flag, ...) or a result holding NaN
   or inf;
@@ -77,6 +79,7 @@ class Slot:
     none_ok: bool = False        # None is a documented value (e.g. patience=None)
     positive: bool = False       # zero and negative numbers are invalid
     nonfinite_ok: bool = False   # NaN and inf are meaningful (e.g. a diverged loss)
+    huge_int_ok: bool = False    # an int beyond float range is still valid (a seed, a step budget)
 
     def invalid(self, tag: str) -> bool:
         if self.kind == "flag":
@@ -89,6 +92,8 @@ class Slot:
             return not self.nonfinite_ok
         if tag in ("zero", "negative"):
             return self.positive
+        if tag == "huge_int":
+            return not self.huge_int_ok
         return tag in ALWAYS_INVALID
 
 
@@ -121,11 +126,11 @@ def _sq_grad(x):
 
 
 def _value_fn(v):
-    return v[0] * v[1] + v[0].tanh()
+    return v[0] * v[-1] + v[0].tanh()  # any number of inputs (at least one)
 
 
 def _dual_fn(v):
-    return v[0] * v[1] + v[0].sigmoid()
+    return v[0] * v[-1] + v[0].sigmoid()
 
 
 def _mlp():
@@ -185,6 +190,9 @@ def _dual_op(op):
 def targets() -> list[Target]:
     """Every public entry point of the core modules and of gdcore.autodiff, with valid arguments."""
     V, P = Slot, lambda v, **k: Slot(v, positive=True, **k)
+    SEED = Slot(0, none_ok=True, huge_int_ok=True)       # an int seed, a Generator, or None (fresh entropy)
+    RNG = Slot(0, huge_int_ok=True)                      # an int seed or a Generator; None refused
+    COUNT = lambda v: Slot(v, positive=True, huge_int_ok=True)  # noqa: E731  (a budget: any size)
     F, FN = (lambda v: Slot(v, kind="flag")), (lambda v: Slot(v, kind="callable"))
     opt_classes = [optimizers.SGD, optimizers.AdaGrad, optimizers.RMSprop, optimizers.AdaDelta,
                    optimizers.Adam, optimizers.AdamW]
@@ -198,7 +206,7 @@ def targets() -> list[Target]:
         Target("relative_error", derivatives.relative_error, {"a": V(np.ones(2)), "b": V(np.zeros(2))}),
         # objectives
         Target("Quadratic", lambda A, b: objectives.Quadratic(A, b)(np.zeros(2)),
-               {"A": V([[2.0, 0.0], [0.0, 1.0]]), "b": V(np.ones(2))}),
+               {"A": V([[2.0, 0.0], [0.0, 1.0]]), "b": Slot(np.ones(2), none_ok=True)}),
         Target("Quadratic.from_eigenvalues",
                lambda eigenvalues, angle: objectives.Quadratic.from_eigenvalues(eigenvalues, angle).A,
                {"eigenvalues": V([1.0, 4.0]), "angle": V(30.0)}),
@@ -206,7 +214,7 @@ def targets() -> list[Target]:
         Target("LineFit", lambda x, y: objectives.LineFit(x, y).minima,
                {"x": V(np.arange(4.0)), "y": V(np.arange(4.0) * 2)}),
         Target("LineFit.example", lambda n, seed: objectives.LineFit.example(n, seed).minima,
-               {"n": V(10), "seed": V(0)}),
+               {"n": P(10), "seed": SEED}),
         Target("Rosenbrock", lambda a, b: objectives.Rosenbrock(a, b)(np.zeros(2)), {"a": V(1.0), "b": P(100.0)}),
         Target("Rosenbrock()(theta)", lambda theta: objectives.Rosenbrock()(theta), {"theta": V(np.zeros(2))}),
         Target("Himmelblau().grad", lambda theta: objectives.Himmelblau().grad(theta), {"theta": V(np.zeros(2))}),
@@ -217,17 +225,18 @@ def targets() -> list[Target]:
         Target("descend", lambda objective, x0, optimizer_or_lr, steps, tol, patience:
                descent.descend(objective, x0, optimizer_or_lr, steps, tol, patience).x,
                {"objective": FN(objectives.Rosenbrock()), "x0": V(np.zeros(2)), "optimizer_or_lr": P(1e-3),
-                "steps": P(20), "tol": V(1e-6), "patience": Slot(None, none_ok=True, positive=True)}),
+                "steps": COUNT(20), "tol": V(1e-6),
+                "patience": Slot(None, none_ok=True, positive=True, huge_int_ok=True)}),
         Target("descend(scheduler)", lambda scheduler:
                descent.descend(_quadratic(), np.ones(2), optimizers.SGD(lr=0.1), 10, scheduler=scheduler).x,
                {"scheduler": Slot(None, none_ok=True)}),
         Target("fit", lambda model, X, y, optimizer, epochs, batch_size, seed, shuffle:
                descent.fit(model, X, y, optimizer, epochs, batch_size, seed, shuffle=shuffle).params,
                {"model": V(models.LinearRegression(2)), "X": V(X2), "y": V(Y_REG), "optimizer": P(0.01),
-                "epochs": P(2), "batch_size": Slot(2, none_ok=True, positive=True), "seed": V(0),
+                "epochs": P(2), "batch_size": Slot(2, none_ok=True, positive=True), "seed": SEED,
                 "shuffle": F(True)}),
         Target("fit(validation)", lambda validation:
-               descent.fit(models.LinearRegression(2), X2, Y_REG, 0.01, 2, validation=validation).val_losses,
+               descent.fit(models.LinearRegression(2), X2, Y_REG, 0.01, 2, 3, validation=validation).val_losses,
                {"validation": Slot((X2, Y_REG), none_ok=True)}),
         Target("is_diverging", descent.is_diverging,
                {"loss": Slot(1.0, nonfinite_ok=True), "initial_loss": V(1.0)}),
@@ -235,19 +244,20 @@ def targets() -> list[Target]:
         # data
         Target("train_test_split", lambda X, y, test_fraction, seed:
                data.train_test_split(X, y, test_fraction, seed)[0],
-               {"X": V(X2), "y": V(Y_REG), "test_fraction": P(0.3), "seed": V(0)}),
+               {"X": V(X2), "y": V(Y_REG), "test_fraction": P(0.3), "seed": SEED}),
         Target("batches", lambda X, y, batch_size, shuffle, rng:
                [b for b, _ in data.batches(X, y, batch_size, shuffle, rng)],
                {"X": V(X2), "y": V(Y_REG), "batch_size": Slot(4, none_ok=True, positive=True),
-                "shuffle": F(True), "rng": V(0)}),
-        Target("n_batches", data.n_batches, {"n_samples": P(10), "batch_size": Slot(3, none_ok=True, positive=True)}),
+                "shuffle": F(True), "rng": RNG}),
+        Target("n_batches", data.n_batches, {"n_samples": COUNT(10),
+                                             "batch_size": Slot(3, none_ok=True, positive=True)}),
         Target("make_linear_regression", lambda n_samples, n_features, noise, weights, bias, seed:
                data.make_linear_regression(n_samples, n_features, noise, weights, bias, seed)[1],
                {"n_samples": P(10), "n_features": P(2), "noise": V(0.5), "weights": Slot(None, none_ok=True),
-                "bias": V(0.0), "seed": V(0)}),
+                "bias": V(0.0), "seed": SEED}),
         Target("make_two_blobs", lambda n_samples, distance, spread, seed:
                data.make_two_blobs(n_samples, distance, spread, seed)[0],
-               {"n_samples": P(10), "distance": V(3.0), "spread": P(1.0), "seed": V(0)}),
+               {"n_samples": P(10), "distance": V(3.0), "spread": P(1.0), "seed": SEED}),
         Target("check_X_y", lambda X, y: data.check_X_y(X, y)[0], {"X": V(X2), "y": V(Y_REG)}),
         # models
         Target("LinearRegression", lambda n_features: models.LinearRegression(n_features).init_params(0),
@@ -264,13 +274,13 @@ def targets() -> list[Target]:
                {"params": V(np.ones(3)), "X": V(X2), "y": V(Y_BIN)}),
         Target("LogisticRegression.solve", lambda X, y, l2, max_iter:
                models.LogisticRegression(2).solve(X, y, l2=l2, max_iter=max_iter),
-               {"X": V(X2), "y": V(Y_BIN), "l2": V(1e-3), "max_iter": P(100)}),
+               {"X": V(X2), "y": V(Y_BIN), "l2": V(1e-3), "max_iter": COUNT(100)}),
         Target("LogisticRegression.accuracy", lambda params, X, y:
                models.LogisticRegression(2).accuracy(params, X, y),
                {"params": V(np.ones(3)), "X": V(X2), "y": V(Y_BIN)}),
         Target("LogisticRegression.predict_proba", lambda params, X:
                models.LogisticRegression(2).predict_proba(params, X), {"params": V(np.ones(3)), "X": V(X2)}),
-        Target("sigmoid", models.sigmoid, {"z": V(np.array([-1.0, 0.0, 2.0]))}),
+        Target("sigmoid", models.sigmoid, {"z": Slot(np.array([-1.0, 0.0, 2.0]), nonfinite_ok=True)}),
         Target("MLP", lambda sizes, activation, init, task: models.MLP(sizes, activation, init, task).init_params(0),
                {"sizes": V([2, 3, 3]), "activation": V("relu"), "init": V("xavier_uniform"),
                 "task": V("classification")}),
@@ -278,20 +288,20 @@ def targets() -> list[Target]:
                {"params": V(_mlp().init_params(0)), "X": V(X2), "y": V(Y_CLS)}),
         Target("MLP.backprop", lambda params, X, y: _mlp().backprop(params, X, y)["grad"],
                {"params": V(_mlp().init_params(0)), "X": V(X2), "y": V(Y_CLS)}),
-        Target("MLP.init_params", lambda rng: _mlp().init_params(rng), {"rng": V(0)}),
+        Target("MLP.init_params", lambda rng: _mlp().init_params(rng), {"rng": RNG}),
         Target("MLP.pack", lambda W1: _mlp().pack({**_mlp().unpack(_mlp().init_params(0)), "W1": W1}),
                {"W1": V(np.ones((2, 3)))}),
         # initializers
         Target("calculate_gain", initializers.calculate_gain,
                {"nonlinearity": V("leaky_relu"), "param": Slot(0.2, none_ok=True)}),
         Target("initializers.get", lambda init: initializers.get(init)((2, 2), 0), {"init": V("normal")}),
-        Target("normal", initializers.normal, {"shape": V((2, 3)), "rng": V(0), "mean": V(0.0), "std": V(1.0)}),
-        Target("uniform", initializers.uniform, {"shape": V((2, 3)), "rng": V(0), "a": V(-1.0), "b": V(1.0)}),
-        Target("constant", initializers.constant, {"shape": V((2, 3)), "rng": Slot(None, none_ok=True),
+        Target("normal", initializers.normal, {"shape": V((2, 3)), "rng": RNG, "mean": V(0.0), "std": V(1.0)}),
+        Target("uniform", initializers.uniform, {"shape": V((2, 3)), "rng": RNG, "a": V(-1.0), "b": V(1.0)}),
+        Target("constant", initializers.constant, {"shape": V((2, 3)), "rng": Slot(None, none_ok=True, huge_int_ok=True),
                                                     "val": V(0.5)}),
-        Target("xavier_normal", initializers.xavier_normal, {"shape": V((2, 3)), "rng": V(0), "gain": P(1.0)}),
+        Target("xavier_normal", initializers.xavier_normal, {"shape": V((2, 3)), "rng": RNG, "gain": P(1.0)}),
         Target("kaiming_uniform", initializers.kaiming_uniform,
-               {"shape": V((2, 3)), "rng": V(0), "a": V(0.0), "mode": V("fan_in"),
+               {"shape": V((2, 3)), "rng": RNG, "a": V(0.0), "mode": V("fan_in"),
                 "nonlinearity": V("leaky_relu")}),
         # preprocessing
         Target("MinMaxScaler", lambda feature_range, clip: preprocessing.MinMaxScaler(feature_range, clip).fit_transform(X2),
@@ -303,7 +313,7 @@ def targets() -> list[Target]:
                {"X": V(X2), "Z": V(X2)}),
         # schedules
         Target("StepLR", lambda step_size, gamma: _scheduled(schedules.StepLR)(step_size=step_size, gamma=gamma).optimizer.lr,
-               {"step_size": P(10), "gamma": P(0.5)}),
+               {"step_size": COUNT(10), "gamma": P(0.5)}),
         Target("ExponentialLR", lambda gamma: _scheduled(schedules.ExponentialLR)(gamma=gamma).optimizer.lr,
                {"gamma": P(0.9)}),
         Target("LinearLR", lambda start_factor, end_factor, total_iters:
@@ -312,7 +322,7 @@ def targets() -> list[Target]:
                {"start_factor": P(0.5), "end_factor": V(1.0), "total_iters": P(5)}),
         Target("ConstantLR", lambda factor, total_iters:
                _scheduled(schedules.ConstantLR)(factor=factor, total_iters=total_iters).optimizer.lr,
-               {"factor": P(0.5), "total_iters": V(5)}),
+               {"factor": V(0.5), "total_iters": Slot(5, huge_int_ok=True)}),
         Target("MultiStepLR", lambda milestones, gamma:
                _scheduled(schedules.MultiStepLR)(milestones=milestones, gamma=gamma).optimizer.lr,
                {"milestones": V([2, 4]), "gamma": P(0.5)}),
@@ -322,12 +332,12 @@ def targets() -> list[Target]:
         Target("InverseTimeLR", lambda gamma: _scheduled(schedules.InverseTimeLR)(gamma=gamma).optimizer.lr,
                {"gamma": V(1.0)}),
         Target("LambdaLR", lambda factor: schedules.LambdaLR(optimizers.SGD(lr=0.1), lambda t: factor).optimizer.lr,
-               {"factor": P(0.5)}),
+               {"factor": V(0.5)}),
         Target("LambdaLR(lr_lambda)", lambda lr_lambda: schedules.LambdaLR(optimizers.SGD(lr=0.1), lr_lambda).optimizer.lr,
                {"lr_lambda": FN(lambda t: 1.0)}),
         Target("ReduceLROnPlateau", lambda mode, factor, patience:
                _scheduled(schedules.ReduceLROnPlateau)(mode=mode, factor=factor, patience=patience).optimizer.lr,
-               {"mode": V("min"), "factor": P(0.5), "patience": V(2)}),
+               {"mode": V("min"), "factor": P(0.5), "patience": Slot(2, huge_int_ok=True)}),
         Target("ReduceLROnPlateau.step", _plateau_step, {"metric": V(1.0)}),
         Target("LRScheduler(optimizer)", lambda optimizer: schedules.StepLR(optimizer, 5).optimizer.lr,
                {"optimizer": V(optimizers.SGD(lr=0.1))}),
@@ -398,20 +408,19 @@ def calls(target: Target) -> list[tuple[str, str, object]]:
 
 # -- judging an outcome -------------------------------------------------------------------------
 
-def _has_nonfinite(result, depth: int = 0) -> bool:
-    """Whether a result holds NaN or inf (in numbers, arrays, and containers of them)."""
+def _has_nonfinite(result, depth: int = 0, nan_only: bool = False) -> bool:
+    """Whether a result holds NaN or inf (only NaN with ``nan_only``), in numbers, arrays and containers."""
+    bad = np.isnan if nan_only else (lambda v: ~np.isfinite(v))
     if depth > 4:
         return False
     if isinstance(result, (bool, np.bool_, str, type(None))):
         return False
-    if isinstance(result, (int, float, np.number)):
-        return isinstance(result, (float, np.floating)) and not math.isfinite(result)
-    if isinstance(result, np.ndarray):
-        return result.dtype.kind in "fc" and not np.all(np.isfinite(result))
+    if isinstance(result, (float, np.floating, np.ndarray)) and np.asarray(result).dtype.kind in "fc":
+        return bool(np.any(bad(result)))
     if isinstance(result, dict):
-        return any(_has_nonfinite(v, depth + 1) for v in result.values())
+        return any(_has_nonfinite(v, depth + 1, nan_only) for v in result.values())
     if isinstance(result, (list, tuple)):
-        return any(_has_nonfinite(v, depth + 1) for v in result)
+        return any(_has_nonfinite(v, depth + 1, nan_only) for v in result)
     return False
 
 
@@ -457,6 +466,8 @@ def judge(target: Target, slot_name: str, tag: str, value) -> tuple[str, str]:
         return "obscure error", text
     slot = target.slots.get(slot_name)
     if _has_nonfinite(result):
+        if tag in ("huge", "huge_array") and not _has_nonfinite(result, nan_only=True):
+            return "accept", f"overflowed to inf (the true value is beyond float64): {_short(result)}"
         return "silent result", f"returned NaN or inf: {_short(result)}"
     if slot is not None and slot.invalid(tag):
         return "silent result", f"accepted {tag} and returned {_short(result)}"

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from .._validation import check_callable, describe, is_real
+from .._validation import as_finite_array, check_callable, describe, is_real
 from . import _scalars
 from ._scalars import as_number
 
@@ -141,7 +141,7 @@ def forward_gradient(f, x) -> np.ndarray:
     :math:`\partial f / \partial x_i`.
     """
     check_callable(f)
-    x = np.asarray(x, dtype=float).ravel()
+    x = as_finite_array(x, "x").ravel()
     grad = np.empty(x.size)
     for i in range(x.size):
         out = f([Dual(v, 1.0 if j == i else 0.0) for j, v in enumerate(x)])
