@@ -121,7 +121,7 @@ def as_finite_array(x, name: str = "x", *, ndim: int | None = None, allow_empty:
     A single bool is refused too (``True`` is not a number here); arrays of bools count as 0 and 1.
     ``allow_infinite`` lets ``inf`` and ``-inf`` through (never NaN).
     """
-    if isinstance(x, (bool, np.bool_)):
+    if x is None or isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{name} must be numbers (a float or an array of floats); got {describe(x)}.")
     try:
         raw = x if isinstance(x, np.ndarray) else np.asarray(x)

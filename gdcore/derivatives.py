@@ -12,6 +12,8 @@ or :math:`10^{-5}` (central) round-off in :math:`f(x \pm h)` dominates.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ._validation import as_finite_array, check_callable, check_choice, check_positive, describe, is_real
@@ -22,6 +24,20 @@ METHODS = ("forward", "backward", "central")
 DEFAULT_STEP = 1e-5
 
 
+def _overflow_is_an_error(function):
+    """Run ``function`` without numpy overflow warnings; a result that overflowed is a ValueError."""
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = function(*args, **kwargs)
+        if not np.all(np.isfinite(result)):
+            raise ValueError("the difference quotient overflowed: f's values near x are too large for "
+                             "float64, or h is too small for them.")
+        return result
+    return checked
+
+
+@_overflow_is_an_error
 def derivative(f, x, h: float = DEFAULT_STEP, method: str = "central"):
     """Approximate f'(x) by a finite difference.
 
@@ -37,16 +53,12 @@ def derivative(f, x, h: float = DEFAULT_STEP, method: str = "central"):
     h = _check_steps(h)
     check_choice(method, "method", METHODS)
     x = as_finite_array(x, "x")
-    with np.errstate(over="ignore", invalid="ignore"):
-        if method == "forward":
-            d = (_values(f, x + h) - _values(f, x)) / h
-        elif method == "backward":
-            d = (_values(f, x) - _values(f, x - h)) / h
-        else:
-            d = (_values(f, x + h) - _values(f, x - h)) / (2 * h)
-    if not np.all(np.isfinite(d)):
-        raise ValueError("the difference quotient overflowed (f's values near x are too large for "
-                         "float64, or h is too small for them).")
+    if method == "forward":
+        d = (_values(f, x + h) - _values(f, x)) / h
+    elif method == "backward":
+        d = (_values(f, x) - _values(f, x - h)) / h
+    else:
+        d = (_values(f, x + h) - _values(f, x - h)) / (2 * h)
     return float(d) if np.ndim(d) == 0 else d
 
 
