@@ -121,6 +121,9 @@ def as_finite_array(x, name: str = "x", *, ndim: int | None = None, allow_empty:
     A single bool is refused too (``True`` is not a number here); arrays of bools count as 0 and 1.
     ``allow_infinite`` lets ``inf`` and ``-inf`` through (never NaN).
     """
+    if type(x) is np.ndarray and x.dtype == np.float64 and x.size and np.isfinite(x).all():
+        if ndim is None or x.ndim == ndim:  # the common case, checked first: already clean
+            return x
     if x is None or isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{name} must be numbers (a float or an array of floats); got {describe(x)}.")
     try:
@@ -145,7 +148,7 @@ def as_finite_array(x, name: str = "x", *, ndim: int | None = None, allow_empty:
     if allow_infinite:
         if np.isnan(arr).any():
             raise ValueError(f"{name} must not contain NaN; it contains {int(np.isnan(arr).sum())}.")
-    elif not np.all(np.isfinite(arr)):
+    elif not np.isfinite(arr).all():
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} must be finite; it contains {bad} NaN or infinite value(s).")
     return arr

@@ -167,10 +167,13 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
 
     optimizer.reset()
     xs, losses, grad_norms, lrs = [], [], [], []
-    best, since_best = np.inf, 0
+    best, since_best, overflowed = np.inf, 0, False
     with quiet_overflow():
         while True:
-            loss, g = _evaluate(objective, x)
+            if overflowed:  # the last update overflowed: this point is not evaluated
+                loss, g = math.inf, np.full_like(x, math.inf)
+            else:
+                loss, g = _evaluate(objective, x)
             if not xs and not (math.isfinite(loss) and np.isfinite(g).all()):
                 raise ValueError(f"the loss and gradient at x0 must be finite numbers; got loss {loss!r} "
                                  f"and gradient {g.tolist()}. Start where the objective is defined.")
@@ -199,7 +202,7 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
             try:
                 x = optimizer.step(x, g)
             except DivergedError as overflow:
-                x = overflow.params  # not finite: recorded next, where the run stops as diverged
+                x, overflowed = overflow.params, True  # recorded next, where the run stops as diverged
             if scheduler is not None:
                 scheduler.step()
     return Run(np.array(xs), np.array(losses), np.array(grad_norms), reason,
@@ -209,16 +212,16 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
 def _evaluate(objective, x: np.ndarray) -> tuple[float, np.ndarray]:
     """The loss (a real number) and the gradient (an array of the shape of ``x``) at ``x``.
 
-    A point that overflowed (inf or NaN, after a :class:`~gdcore.optimizers.DivergedError`)
-    has loss and gradient inf: it is not evaluated.
+    A point so far out that the objective overflows has loss and gradient inf.
     """
-    if not np.isfinite(x).all():
-        return math.inf, np.full_like(x, math.inf)
-    loss = as_real(objective(x), "objective(x), the loss,")
     try:
+        loss = as_real(objective(x), "objective(x), the loss,")
         g = np.asarray(objective.grad(x), dtype=float)
+    except OverflowError:  # a point so far out that the loss or gradient overflowed: diverged
+        return math.inf, np.full_like(x, math.inf)
     except (TypeError, ValueError):
         g = None
+        loss = as_real(objective(x), "objective(x), the loss,")
     if g is None or g.shape != x.shape:
         raise TypeError(f"objective.grad(x) must return numbers of the shape of x, {x.shape}; "
                         f"got {describe(objective.grad(x))}.")
@@ -382,8 +385,12 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
 
     optimizer.reset()
     losses, seen, lrs, path = [], [], [], [params]
-    epoch_losses = [float(model._loss(params, X, y))]
-    val_losses = [float(model._loss(params, X_val, y_val))] if validation is not None else []
+    with quiet_overflow():
+        epoch_losses = [float(model._loss(params, X, y))]
+        val_losses = [float(model._loss(params, X_val, y_val))] if validation is not None else []
+    if not math.isfinite(epoch_losses[0]):
+        raise ValueError(f"the loss at the start is {epoch_losses[0]!r}, not a finite number: the values of X "
+                         f"are too large for float64 (largest |X| = {np.max(np.abs(X)):.3g}); standardize X first.")
     fixed_order = rng.permutation(n) if shuffle == "once" else None
     reason, samples = "max_epochs", 0
     with quiet_overflow():

@@ -18,6 +18,8 @@ of a line (:class:`LineFit`), which turns out to be a quadratic too.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._validation import as_finite_array, as_generator, as_real, check_int, check_positive, describe
@@ -41,14 +43,14 @@ class Objective:
     def __call__(self, theta):
         theta = self._points(theta)
         with np.errstate(over="ignore", invalid="ignore"):
-            value = self._value(theta)
+            value = _overflow_check(self._value(theta), "loss", self.name)
         return float(value) if theta.ndim == 1 else value
 
     def grad(self, theta) -> np.ndarray:
         """The gradient :math:`\\nabla f(\\theta)`, with the shape of ``theta``."""
         theta = self._points(theta)
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._grad(theta)
+            return _overflow_check(self._grad(theta), "gradient", self.name)
 
     def hessian(self, theta, h: float = 1e-5) -> np.ndarray:
         """The ``(d, d)`` Hessian at one point, by central differences of the gradient."""
@@ -83,12 +85,24 @@ class Objective:
         raise NotImplementedError
 
     def _points(self, theta) -> np.ndarray:
-        if not (isinstance(theta, np.ndarray) and theta.dtype == float and np.isfinite(theta).all()):
+        if not (type(theta) is np.ndarray and theta.dtype == np.float64 and np.isfinite(theta).all()):
             theta = as_finite_array(theta, "theta", allow_empty=True)  # refuses text, complex, NaN, inf
         if theta.ndim == 0 or theta.shape[-1] != self.dim:
             raise ValueError(f"{self.name} takes a point of shape ({self.dim},) or a grid of shape "
                              f"(..., {self.dim}); got shape {theta.shape}.")
         return theta
+
+
+def _overflow_check(values, what: str, name: str):
+    """``values``, unless overflow turned some into NaN (inf - inf): then an OverflowError.
+
+    The points are finite, so NaN can only come from intermediate results beyond
+    float64; an infinite value (a loss beyond the largest float) is returned as it is.
+    """
+    if (math.isnan(values) if type(values) is float or type(values) is np.float64 else np.isnan(values).any()):
+        raise OverflowError(f"the {what} of {name} overflowed at a point far out (its terms exceed "
+                            "the largest float, about 1.8e308, and cancel to NaN).")
+    return values
 
 
 def _xy(theta: np.ndarray):

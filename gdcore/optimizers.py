@@ -81,7 +81,7 @@ class Optimizer(Hyperparameters):
         self.t += 1
         with np.errstate(over="ignore", invalid="ignore"):
             new = self._update(params, grad)
-        if not np.all(np.isfinite(new)):
+        if not np.isfinite(new).all():
             raise DivergedError(f"the update of {type(self).__name__} at step {self.t} overflowed: the new "
                                 "parameters are not finite numbers. The run diverges; try a smaller lr.", new)
         return new

@@ -44,6 +44,9 @@ OUTCOMES = ("clear error", "accept", "silent result", "hang", "raw overflow", "o
 
 # -- hostile values ---------------------------------------------------------------------------
 
+_HUGE_DATA = np.random.default_rng(1).normal(size=(6, 2))
+
+
 def hostile_values() -> list[tuple[str, object]]:
     """(tag, value) pairs: the kinds of things a student passes by mistake, and extremes."""
     nan, inf = float("nan"), float("inf")
@@ -55,6 +58,7 @@ def hostile_values() -> list[tuple[str, object]]:
         ("huge_int", 10**400), ("bool", True), ("none", None), ("str", "abc"), ("str", "no"),
         ("list_str", ["a", "b"]), ("complex", 1 + 2j), ("complex_array", np.array([1 + 1j, 2.0])),
         ("object", object()), ("tiny", 1e-320), ("ragged", [[1.0], [1.0, 2.0]]),
+        ("huge_array", _HUGE_DATA * 1e155), ("huge_array", _HUGE_DATA * 1e300),  # data of shape (6, 2)
     ]
 
 
