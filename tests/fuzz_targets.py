@@ -228,7 +228,7 @@ def targets() -> list[Target]:
         # descent
         Target("descend", lambda objective, x0, optimizer_or_lr, steps, tol, patience:
                descent.descend(objective, x0, optimizer_or_lr, steps, tol, patience).x,
-               {"objective": FN(objectives.Rosenbrock()), "x0": V(np.zeros(2)), "optimizer_or_lr": P(1e-3),
+               {"objective": FN(_quadratic()), "x0": V(np.zeros(2)), "optimizer_or_lr": P(0.1),
                 "steps": COUNT(20), "tol": V(1e-6),
                 "patience": Slot(None, none_ok=True, positive=True, huge_int_ok=True)}),
         Target("descend(scheduler)", lambda scheduler:
