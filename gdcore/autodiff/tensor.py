@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_finite_array, as_real, describe, is_real
+from .._validation import as_finite_array, as_real, check_flag, describe, is_real
 from ..activations import sigmoid
 from .topo import topological_order
 
@@ -214,6 +214,7 @@ class Tensor:
     def sum(self, axis=None, keepdims: bool = False):
         """Sum over ``axis`` (all axes by default), as ``numpy.sum``."""
         axes = self._axes(axis)
+        keepdims = check_flag(keepdims, "keepdims")
         shape = self.data.shape
         kept = tuple(1 if i in axes else n for i, n in enumerate(shape))  # the result with keepdims
         return Tensor._node(self.data.sum(axis=axes, keepdims=keepdims), (self,),
@@ -222,6 +223,7 @@ class Tensor:
     def mean(self, axis=None, keepdims: bool = False):
         """Mean over ``axis`` (all axes by default), as ``numpy.mean``."""
         axes = self._axes(axis)
+        keepdims = check_flag(keepdims, "keepdims")
         count = int(np.prod([self.data.shape[i] for i in axes]))
         return self.sum(axis=axes, keepdims=keepdims) * (1.0 / count)
 
