@@ -39,9 +39,12 @@ __all__ = ["LRScheduler", "ConstantLR", "LinearLR", "StepLR", "MultiStepLR", "Ex
 
 def _as_list(values, name: str = "milestones") -> list:
     """A list or tuple of ``values`` (of milestones or schedulers), else a TypeError."""
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-        raise TypeError(f"{name} must be a list, like [30, 80]; got {describe(values)}.")
-    return list(values)
+    try:
+        if isinstance(values, (str, bytes)):
+            raise TypeError
+        return list(values)
+    except TypeError:
+        raise TypeError(f"{name} must be a list, like [30, 80]; got {describe(values)}.") from None
 
 
 def _check_optimizer(optimizer) -> Optimizer:

@@ -75,6 +75,8 @@ def _tag_float(x: float) -> str:
         return "nan"
     if math.isinf(x):
         return "inf"
+    if abs(x) > 1e30:
+        return "huge"
     return "zero" if x == 0 else "negative" if x < 0 else "float"
 
 
@@ -91,7 +93,7 @@ def _tag_array(a: np.ndarray) -> str:
         return "nan_array"
     if np.isinf(a).any():
         return "inf_array"
-    return "array"
+    return "huge_array" if np.abs(a).max() > 1e30 else "array"
 
 
 hostile = st.one_of(
