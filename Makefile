@@ -1,6 +1,6 @@
 # The book's commands. `make site` and `make test` set everything up on first use
 # (a virtual environment in .venv from requirements.txt), so a fresh clone needs
-# only Python 3.10+ and make.
+# only Python 3.11+ and make.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,11 +13,12 @@ NOTEBOOKS ?= build/student/chapters
 # (a chapter ran 6x slower), and single-threaded sums are reproducible.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: help install site test refresh bench lab repo-url student grade clean
+.PHONY: help install site test platforms refresh bench lab repo-url student grade clean
 
 help:
 	@echo "make site      build the website into $(SITE) (warnings are errors)"
 	@echo "make test      run every test: gdcore unit tests and strict nbval on every chapter"
+	@echo "make platforms run every chapter alone at the declared floors and at the newest releases"
 	@echo "make refresh   re-execute chapters in place (NB=path for one notebook)"
 	@echo "make lab       open the chapters in JupyterLab"
 	@echo "make bench     print the benchmark figures (widget updates, optimizer steps, ...)"
@@ -26,6 +27,7 @@ help:
 	@echo "make grade     grade build/student/chapters (or NOTEBOOKS=path), exercise by exercise"
 
 $(READY): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The book needs Python 3.11 or newer, and $(PYTHON) is " + sys.version.split()[0] + ": run make PYTHON=python3.11 (or newer).")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
@@ -42,6 +44,9 @@ site: $(READY)
 
 test: $(READY)
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+platforms:
+	bash .ci/platforms
 
 refresh: $(READY)
 	$(BIN)/python tools/refresh.py $(NB)

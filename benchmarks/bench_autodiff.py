@@ -17,6 +17,7 @@ import numpy as np
 from timing import median_ms
 
 from gdcore import autodiff, data, widgets
+from gdcore.experiments import graphs
 from gdcore.models import MLP
 
 
@@ -57,7 +58,7 @@ def stepper() -> None:
     explorer = widgets.GraphStepper()
     steps = iter(range(10**6))
     step_ms = median_ms(lambda: explorer.update(step=next(steps) % 9), repeat=30)
-    names = list(widgets.graph_stepper.EXPRESSIONS)
+    names = list(graphs.EXPRESSIONS)
     which = iter(range(10**6))
     rebuild_ms = median_ms(lambda: explorer.update(expression=names[next(which) % len(names)], step=3),
                            repeat=20)

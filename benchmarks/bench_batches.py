@@ -17,7 +17,7 @@ import numpy as np
 from timing import median_ms
 
 from gdcore import data, descent, models, optimizers, widgets
-from gdcore.widgets import batch_explorer
+from gdcore.experiments import batches
 
 
 def naive_epoch(params, X, y, lr, batch_size, rng):
@@ -79,7 +79,7 @@ def compare_epochs(model, X, y, label):
 
 
 def main() -> None:
-    p = batch_explorer.airfoil_problem()
+    p = batches.airfoil_problem()
     X, y, model = p.X_train, p.y_train, p.model
     start = np.zeros(model.n_params)
 
@@ -105,9 +105,9 @@ def main() -> None:
     explorer = widgets.BatchExplorer(batch_size=32, lr=0.05, epochs=2)
     budgets = iter([1, 2, 3, 4, 5] * 20)
     warm = median_ms(lambda: explorer.update(epochs=next(budgets)), repeat=20)
-    batch_explorer.excess_curve.cache_clear()
-    rates = iter(batch_explorer.LRS * 3)
-    cold = median_ms(lambda: explorer.update(lr=next(rates)), repeat=len(batch_explorer.LRS), warmup=0)
+    batches.excess_curve.cache_clear()
+    rates = iter(batches.LRS * 3)
+    cold = median_ms(lambda: explorer.update(lr=next(rates)), repeat=len(batches.LRS), warmup=0)
     print(f"\nBatchExplorer.update (chapter 4): {warm:6.1f} ms median when the runs are cached "
           f"(budget slider), {cold:6.1f} ms for a learning rate not seen before")
 

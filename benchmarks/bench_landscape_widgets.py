@@ -16,7 +16,7 @@ from timing import cpu_median_ms, median_ms
 
 from gdcore import widgets
 from gdcore.descent import descend
-from gdcore.objectives import landscapes
+from gdcore.experiments.landscapes import landscape
 
 LANDSCAPES = ["line fit", "elongated bowl", "Rosenbrock", "Himmelblau", "Beale", "saddle"]
 
@@ -48,7 +48,7 @@ def main() -> None:
     ms = median_ms(lambda: explorer.update(name=next(names)), repeat=12, warmup=0)
     print(f"LearningRateExplorer landscape switch (full redraw): {ms:6.1f} ms median")
 
-    objective = landscapes()["Himmelblau"]
+    objective = landscape("Himmelblau")
     ms = median_ms(lambda: descend(objective, [0.0, 0.0], 1e-4, steps=500, tol=0))
     cpu = cpu_median_ms(lambda: descend(objective, [0.0, 0.0], 1e-4, steps=500, tol=0))
     print(f"descend alone, 500 steps on Himmelblau:             {ms:6.1f} ms median wall, {cpu:6.1f} ms CPU")

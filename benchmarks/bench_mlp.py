@@ -14,6 +14,7 @@ import itertools
 from timing import median_ms
 
 from gdcore import data, descent, optimizers, widgets
+from gdcore.experiments import stacks
 from gdcore.models import MLP
 from gdcore.preprocessing import StandardScaler
 
@@ -41,7 +42,7 @@ def main() -> None:
     ms = median_ms(lambda: explorer.update(scheme=next(schemes)))
     print(f"ActivationExplorer.update, settings seen before:           {ms:6.1f} ms median (target < 50)")
 
-    statistics = widgets.activations._statistics  # the cache of networks already built
+    statistics = stacks._statistics  # the cache of networks already built
 
     def new_network(depth, width):
         def run():

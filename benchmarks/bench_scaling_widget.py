@@ -9,6 +9,7 @@ from itertools import cycle
 from timing import median_ms
 
 from gdcore import widgets
+from gdcore.experiments import scaling
 
 
 def main() -> None:
@@ -21,7 +22,7 @@ def main() -> None:
     factors = cycle([1.0, 1e3, 10**5.5, 1e7])
     ms = median_ms(lambda: explorer.update(factor=next(factors)))
     print(f"ScalingExplorer.update, factor slider:    {ms:6.1f} ms median")
-    scalings = cycle(widgets.scaling.SCALINGS)
+    scalings = cycle(scaling.SCALINGS)
     ms = median_ms(lambda: explorer.update(scaling=next(scalings)))
     print(f"ScalingExplorer.update, scaling buttons:  {ms:6.1f} ms median")
 

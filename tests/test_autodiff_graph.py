@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 from gdcore import widgets
-from gdcore.autodiff import GraphDrawing, Value, draw_graph, trace
+from gdcore.autodiff import Value, trace
+from gdcore.plotting import GraphDrawing, draw_graph
 
 
 def test_trace_steps_forward_then_backward_with_partial_gradients():

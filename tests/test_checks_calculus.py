@@ -8,9 +8,9 @@ from gdcore.checks import _core
 def test_chain_rule_right_and_typical_mistakes():
     assert checks.check_chain_rule(lambda x: 2 * x * np.cos(x**2)).passed
     r = checks.check_chain_rule(lambda x: np.cos(x**2))
-    assert not r.passed and "inner derivative, 2x" in r.message and "dfdx(1.1) returned" in r.message
+    assert not r.passed and "derivative of the inner function" in r.message and "dfdx(1.1) returned" in r.message
     r = checks.check_chain_rule(lambda x: 2 * x * np.cos(x))
-    assert not r.passed and "cos(x²)" in r.message
+    assert not r.passed and "at the inner function" in r.message
 
 
 def test_central_difference_right_and_typical_mistakes():
@@ -48,14 +48,14 @@ def test_student_exceptions_become_one_sentence():
     r = checks.check_chain_rule(lambda x: 1 / 0)
     assert not r.passed and r.message == "Your code raised ZeroDivisionError: division by zero"
     r = checks.check_chain_rule(lambda x: "two")
-    assert not r.passed and "should return a number" in r.message
+    assert not r.passed and "should return one number" in r.message and "raised" not in r.message
 
 
 def test_results_are_recorded_for_the_grader():
     checks.check_best_step(1e-5)
     assert checks.RESULTS["1.3"].passed
     assert '"1.3"' in checks.results_json()
-    assert {e.id for e in checks.exercises_of_chapter(1)} == {"1.1", "1.2", "1.3", "1.4"}
+    assert {e.id for e in checks.exercises_of_chapter(1)} == {"1.1", "1.2", "1.3", "1.4", "1.5"}
 
 
 def test_result_reads_as_one_line():
@@ -67,3 +67,62 @@ def test_result_reads_as_one_line():
 def test_an_id_cannot_be_registered_twice():
     with pytest.raises(ValueError, match="registered twice"):
         _core.exercise("1.1", "again")(lambda: None)
+
+
+def test_wrongly_typed_answers_get_a_sentence_about_the_type():
+    for answer in ["1e-5", None, [1e-5], True]:
+        r = checks.check_best_step(answer)
+        assert not r.passed and r.message.startswith("best_h should be") and "raised" not in r.message
+    r = checks.check_best_step("1e-5")
+    assert "without quotes" in r.message
+    r = checks.check_secant_step("0.02")
+    assert not r.passed and r.message.startswith("h_secant should be one number")
+    r = checks.check_chain_rule(3.0)
+    assert not r.passed and "should be a function" in r.message and "raised" not in r.message
+    r = checks.check_central_difference(lambda f, x, h: [1.0, 2.0])
+    assert not r.passed and "should return one number" in r.message
+    r = checks.check_predicted_step(None)
+    assert not r.passed and "h_predicted should be one number" in r.message
+
+
+def test_best_step_failure_does_not_print_the_answer():
+    for wrong in [1e-12, 1e-2]:
+        r = checks.check_best_step(wrong)
+        assert not r.passed and "7.9e-06" not in r.message and "near h" not in r.message
+
+
+def test_predicted_step():
+    from gdcore.checks.calculus import EPS, predicted_best_step
+
+    right = (3 * EPS / 1000) ** (1 / 3)
+    assert predicted_best_step(1.0, 1000.0) == pytest.approx(right)
+    assert checks.check_predicted_step(right).passed
+    assert checks.check_predicted_step(np.float64(1.2 * right)).passed
+    r = checks.check_predicted_step(EPS ** (1 / 3))
+    assert not r.passed and "derivative bound" in r.message
+    r = checks.check_predicted_step(np.sqrt(EPS))
+    assert not r.passed and "square root" in r.message
+    r = checks.check_predicted_step((3 * EPS * 1000) ** (1 / 3))
+    assert not r.passed and "upside down" in r.message
+    r = checks.check_predicted_step(1e-3)
+    assert not r.passed and "larger than the balance" in r.message
+    for r in [checks.check_predicted_step(right * 3), checks.check_predicted_step(EPS ** (1 / 3))]:
+        assert f"{right:.2g}" not in r.message  # a failure never prints the answer
+    assert not checks.check_predicted_step(-1e-6).passed
+
+
+def test_predicted_step_is_close_to_the_measured_one():
+    from gdcore.checks.calculus import measured_best_step, predicted_best_step
+
+    best, error = measured_best_step()
+    assert 0.3 < best / predicted_best_step(1.0, 1000.0) < 3 and error < 1e-10
+
+
+
+def test_stubs_of_function_exercises_are_not_attempted():
+    def stub(*args):
+        raise NotImplementedError("Exercise 1.k")
+
+    for check in [checks.check_chain_rule, checks.check_central_difference]:
+        r = check(stub)
+        assert not r.passed and not r.attempted

@@ -6,7 +6,7 @@ import pytest
 from gdcore import checks, optimizers
 from gdcore.checks.optimizers import RACE_LR, momentum_race_steps
 from gdcore.descent import descend
-from gdcore.widgets import race
+from gdcore.experiments import landscapes, race
 
 
 def stub(*args):
@@ -86,8 +86,8 @@ def test_bias_correction_stub():
 
 def test_vectorized_race_matches_descend_and_the_explorer():
     """The check's side-by-side simulation gives the steps the explorer shows."""
-    course = race.LANDSCAPES["ill-conditioned bowl"]
-    bowl = race.landscape_objective("ill-conditioned bowl")
+    course = race.COURSES["ill-conditioned bowl"]
+    bowl = landscapes.landscape("ill-conditioned bowl")
     momenta = [0.0, 0.4, 0.65, 0.9]
     fast = momentum_race_steps(momenta)
     for m, n in zip(momenta, fast):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from gdcore import widgets
-from gdcore.widgets import activations
+from gdcore.experiments import stacks
 
 
 def test_update_moves_artists_and_verdict():
@@ -22,20 +22,20 @@ def test_update_moves_artists_and_verdict():
 
 def test_statistics_follow_the_theory():
     # Xavier on ReLU halves the variance per layer (fan_in = fan_out): std falls by 1/sqrt(2) per layer
-    stats = widgets.stack_statistics(10, 128, "relu", "xavier_normal")
+    stats = stacks.stack_statistics(10, 128, "relu", "xavier_normal")
     ratio = stats["activation_std"][-1] / stats["activation_std"][0]
     assert ratio == pytest.approx(2 ** -4.5, rel=0.5)
-    tanh = widgets.stack_statistics(10, 128, "tanh", "N(0, 1)")
+    tanh = stacks.stack_statistics(10, 128, "tanh", "N(0, 1)")
     assert tanh["saturated"][-1] > 0.5
-    word, sentence = activations.verdict(tanh, "tanh")
+    word, sentence = stacks.verdict(tanh, "tanh")
     assert word == "saturated" and "std of the last hidden layer" in sentence
-    tiny = widgets.stack_statistics(10, 128, "relu", "N(0, 0.0001)")
-    assert activations.verdict(tiny, "relu")[0] == "vanishing"
+    tiny = stacks.stack_statistics(10, 128, "relu", "N(0, 0.0001)")
+    assert stacks.verdict(tiny, "relu")[0] == "vanishing"
 
 
 def test_bad_scheme():
     with pytest.raises(ValueError, match="scheme must be an initializer or one of"):
-        activations.deep_stack(3, 16, "relu", "he")
+        stacks.deep_stack(3, 16, "relu", "he")
 
 
 def test_snapshot_has_two_labelled_panels_per_scheme():

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from gdcore import widgets
-from gdcore.widgets import batch_explorer
+from gdcore.experiments import batches
 
 
 def test_airfoil_problem_is_standardized_and_solved():
-    p = batch_explorer.airfoil_problem()
+    p = batches.airfoil_problem()
     assert p.X_train.shape == (1202, 5) and p.X_test.shape == (301, 5)
     np.testing.assert_allclose(p.X_train.mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(p.X_train.std(axis=0), 1.0)
@@ -17,11 +17,11 @@ def test_airfoil_problem_is_standardized_and_solved():
 
 
 def test_excess_curve_starts_at_zero_and_ends_at_the_last_epoch():
-    x, excess, history = batch_explorer.excess_curve(32, 0.05)
-    assert x[0] == 0 and x[-1] == pytest.approx(batch_explorer.MAX_EPOCHS)
+    x, excess, history = batches.excess_curve(32, 0.05)
+    assert x[0] == 0 and x[-1] == pytest.approx(batches.MAX_EPOCHS)
     assert np.all(np.diff(x) > 0)
-    assert np.all(np.isin(np.arange(batch_explorer.MAX_EPOCHS + 1), np.round(x, 12)))  # epoch ends included
-    assert excess[-1] == pytest.approx(100 * (history.loss / batch_explorer.airfoil_problem().best_loss - 1))
+    assert np.all(np.isin(np.arange(batches.MAX_EPOCHS + 1), np.round(x, 12)))  # epoch ends included
+    assert excess[-1] == pytest.approx(100 * (history.loss / batches.airfoil_problem().best_loss - 1))
 
 
 def test_update_moves_artists_and_verdict():
@@ -74,4 +74,4 @@ def test_snapshot_has_one_labelled_panel_per_setting():
     (167_900.0, "1,680 times the optimum"),
 ])
 def test_describe_excess(excess, words):
-    assert batch_explorer.describe_excess(excess) == words
+    assert batches.describe_excess(excess) == words

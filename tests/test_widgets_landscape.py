@@ -6,7 +6,7 @@ import pytest
 
 from gdcore import widgets
 from gdcore.objectives import Himmelblau, LineFit
-from gdcore.widgets.gradient_explorer import classify, directional_slopes
+from gdcore.experiments.landscapes import classify, directional_slopes
 
 
 def test_gradient_explorer_moves_the_arrows():
@@ -14,7 +14,7 @@ def test_gradient_explorer_moves_the_arrows():
     first = bytes(explorer.image.value)
     assert first.startswith(b"\x89PNG")
     g = LineFit.example().grad([0.5, 3.0])
-    assert f"∇f = ({g[0]:.4g}, {g[1]:.4g})" in explorer.verdict.value
+    assert f"∇L = ({g[0]:.4g}, {g[1]:.4g})" in explorer.verdict.value
     explorer.update(x=2.0)
     assert bytes(explorer.image.value) != first
     x, y = explorer.drawing.point.get_data()
@@ -53,7 +53,7 @@ def test_gradient_snapshot_panels():
     fig = widgets.gradient_snapshot(points=((0.5, 3.0), (4.0, 0.0)))
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert len(axes) == 2
-    assert axes[0].get_xlabel() == "slope $w$" and "∇f" in axes[1].get_title()
+    assert axes[0].get_xlabel() == "slope $w$" and "∇L" in axes[1].get_title()
     plt.close(fig)
 
 
@@ -115,7 +115,7 @@ def test_gradient_explorer_slope_axis_follows_the_gradient():
 
 
 def test_nice_ceiling():
-    from gdcore.widgets._landscape import nice_ceiling
+    from gdcore.widgets._live import nice_ceiling
 
     assert [nice_ceiling(v) for v in [1, 100, 101, 150, 200, 201, 499, 500, 0.03]] == [
         1.0, 100.0, 200.0, 200.0, 200.0, 500.0, 500.0, 500.0, 0.05]

@@ -5,7 +5,8 @@ import pytest
 
 from gdcore import widgets
 from gdcore.descent import descend
-from gdcore.widgets.scaling import scaling_problem, steps_text, steps_to_tolerance
+from gdcore.experiments import scaling as scaling_experiment
+from gdcore.experiments.scaling import exact_steps_to_tolerance, scaling_problem, steps_text
 
 
 def test_problem_is_the_least_squares_loss_with_the_best_intercept():
@@ -29,7 +30,7 @@ def test_scaling_makes_the_factor_irrelevant_and_the_valley_round():
         np.testing.assert_allclose(kappas, kappas[0], rtol=1e-6)
         assert kappas[0] < 3
     # for two features, standardizing equals choosing the unit that equalises the spreads
-    X, _ = widgets.scaling._training_data()
+    X, _ = scaling_experiment._training_data()
     ratio = X[:, 0].std() / X[:, 1].std()
     assert scaling_problem("none", ratio).condition_number == pytest.approx(
         scaling_problem("standard").condition_number, rel=1e-6)
@@ -38,7 +39,7 @@ def test_scaling_makes_the_factor_irrelevant_and_the_valley_round():
 @pytest.mark.parametrize("scaling, factor", [("standard", 1.0), ("min-max", 1.0), ("none", 1e4), ("none", 3e6)])
 def test_exact_step_count_matches_real_gradient_descent(scaling, factor):
     bowl = scaling_problem(scaling, factor)
-    steps = steps_to_tolerance(bowl)
+    steps = exact_steps_to_tolerance(bowl)
     run = descend(bowl, [0.0, 0.0], bowl.best_lr, steps=steps + 3, tol=0)
     first = int(np.nonzero(run.losses <= 1e-3 * bowl.best_loss)[0][0])
     assert first == steps
@@ -46,10 +47,10 @@ def test_exact_step_count_matches_real_gradient_descent(scaling, factor):
 
 def test_step_count_with_another_lr_and_bad_lr():
     bowl = scaling_problem("standard")
-    slower = steps_to_tolerance(bowl, lr=0.2 * bowl.best_lr)
-    assert slower > steps_to_tolerance(bowl)
+    slower = exact_steps_to_tolerance(bowl, lr=0.2 * bowl.best_lr)
+    assert slower > exact_steps_to_tolerance(bowl)
     with pytest.raises(ValueError, match="stability limit"):
-        steps_to_tolerance(bowl, lr=bowl.stability_limit)
+        exact_steps_to_tolerance(bowl, lr=bowl.stability_limit)
 
 
 def test_steps_text():

@@ -33,7 +33,7 @@ def set_url(url: str) -> list[Path]:
     template = ROOT / "tools" / "setup_cell.ipy"
     template.write_text(URL_IN_CELL.sub(f'GDCORE_REPO = "{url}"', template.read_text()))
     changed.append(template)
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")) + sorted((ROOT / "appendix").glob("*.ipynb")):
         nb = json.loads(path.read_text())
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":

@@ -5,7 +5,9 @@
 * :class:`Tensor` (``tensor.py``): the same reverse mode on numpy arrays,
   with :func:`cross_entropy`;
 * :func:`topological_order` (``topo.py``): the order of the backward pass;
-* :func:`draw_graph` (``graph.py``): a computational graph drawn with matplotlib;
+* :func:`trace` (``graph.py``): a graph's forward and backward pass, node by node, with
+  the names and layout a drawing uses (the drawing itself is
+  :func:`gdcore.plotting.draw_graph`: automatic differentiation loads no plotting library);
 * :func:`mlp_loss` (``mlp.py``): the loss of :class:`gdcore.models.MLP`
   written with Tensors, so that ``backward()`` replaces its hand-written
   backpropagation.
@@ -16,7 +18,7 @@ accumulates across ``backward()`` calls until ``zero_grad()``, and
 """
 
 from .dual import Dual, forward_derivative, forward_gradient
-from .graph import GraphDrawing, draw_graph, trace
+from .graph import layout, node_names, trace
 from .mlp import mlp_loss, mlp_loss_and_grad
 from .tensor import Tensor, cross_entropy, unbroadcast
 from .topo import topological_order
@@ -26,5 +28,5 @@ __all__ = [
     "Dual", "forward_derivative", "forward_gradient",
     "Value", "reverse_gradient",
     "Tensor", "cross_entropy", "unbroadcast",
-    "topological_order", "GraphDrawing", "draw_graph", "trace", "mlp_loss", "mlp_loss_and_grad",
+    "topological_order", "node_names", "layout", "trace", "mlp_loss", "mlp_loss_and_grad",
 ]

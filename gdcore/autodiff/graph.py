@@ -1,29 +1,25 @@
-"""Drawing a computational graph with matplotlib (no graphviz needed).
+"""The structure of a computational graph, for showing it (no drawing here).
 
-Inputs on the left, the output on the right, one box per node showing its
-name, its operation, its data and its gradient; an arrow from every parent to
-the node computed from it. :class:`GraphDrawing` keeps the artists so that a
-widget can step through the forward and backward pass by changing texts and
-colours only; :func:`trace` lists those steps; :func:`draw_graph` draws a
-finished graph in one call.
+:func:`node_names` gives every node a short name, :func:`expression` says
+how a node was computed from its parents, :func:`layout` places the nodes
+(inputs on the left, the output on the right) and :func:`trace` lists the
+forward and backward pass node by node. The drawing with matplotlib is
+:mod:`gdcore.plotting.graph` (:func:`~gdcore.plotting.draw_graph`), so that
+automatic differentiation loads no plotting library.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-from matplotlib.path import Path
 
 from .topo import topological_order
 
-__all__ = ["GraphDrawing", "Step", "draw_graph", "node_names", "trace"]
+__all__ = ["Step", "expression", "layout", "node_names", "trace"]
 
 BOX_W, BOX_H = 1.7, 0.95      # a node's box, in data units
 COL_GAP, ROW_GAP = 2.5, 1.25  # distance between layers / between rows
-COLOURS = {"idle": "#EEEEEE", "done": "#DCEBF7", "current": "#F6C28B", "final": "#CDEBD9"}
 OP_SYMBOLS = {"+": "+", "-": "-", "*": "*", "/": "/", "@": "@"}
 _LETTERS = "abcdeghkmnpqrstuvw"  # automatic names (f is the output; x, y, z are inputs)
 
@@ -36,7 +32,7 @@ def node_names(order) -> dict:
         if node.label:
             names[node] = node.label
         elif not node.parents:
-            names[node] = _number(node.data) if np.ndim(node.data) == 0 else "const"
+            names[node] = number_text(node.data) if np.ndim(node.data) == 0 else "const"
         elif node is order[-1]:
             names[node] = "f"
         else:
@@ -44,7 +40,7 @@ def node_names(order) -> dict:
     return names
 
 
-def _number(v) -> str:
+def number_text(v) -> str:
     return f"{float(v):.4g}" if np.ndim(v) == 0 else f"shape {np.shape(v)}"
 
 
@@ -104,10 +100,10 @@ def trace(output) -> list[Step]:
         computed.add(node)
         n = names[node]
         if not node.parents:
-            text = f"forward: input {n} = {_number(node.data)}"
+            text = f"forward: input {n} = {number_text(node.data)}"
         else:
-            args = ", ".join(f"{names[p]} = {_number(p.data)}" for p in node.parents)
-            text = f"forward: {n} = {expression(node, names)} = {_number(node.data)}   (with {args})"
+            args = ", ".join(f"{names[p]} = {number_text(p.data)}" for p in node.parents)
+            text = f"forward: {n} = {expression(node, names)} = {number_text(node.data)}   (with {args})"
         steps.append(Step("forward", node, text, frozenset(computed)))
     grads, final = {output: 1.0}, set()
     for node in reversed(order):
@@ -125,122 +121,3 @@ def trace(output) -> list[Step]:
     if steps and steps[-1].phase == "backward":  # at the end every gradient is complete
         steps[-1].final = frozenset(order)
     return steps
-
-
-class GraphDrawing:
-    """The boxes and arrows of a graph on ``ax``; :meth:`show` recolours and relabels them."""
-
-    def __init__(self, ax, output, fontsize: float = 9):
-        self.ax = ax
-        self.order = topological_order(output)
-        self.names = node_names(self.order)
-        self.pos = layout(self.order)
-        self.boxes, self.texts, self.arrows = {}, {}, {}
-        for node in self.order:
-            x, y = self.pos[node]
-            box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
-                                 boxstyle="round,pad=0.02,rounding_size=0.12",
-                                 fc=COLOURS["idle"], ec="#333333", lw=1.2, zorder=2)
-            ax.add_patch(box)
-            self.boxes[node] = box
-            self.texts[node] = ax.text(x, y, "", ha="center", va="center", fontsize=fontsize,
-                                       family="monospace", zorder=3)
-        ys = [p[1] for p in self.pos.values()]
-        low, high = min(ys) - BOX_H / 2, max(ys) + BOX_H / 2  # the boxes' vertical extent
-        for node in self.order:
-            seen = {}
-            for parent in node.parents:
-                k = seen[parent] = seen.get(parent, -1) + 1  # x * x: two arrows, bent apart
-                start, end = self._edge_ends(parent, node)
-                lane = self._detour(start, end)
-                if lane is None:
-                    arrow = FancyArrowPatch(start, end, connectionstyle=f"arc3,rad={0.25 * k}",
-                                            arrowstyle="-|>", mutation_scale=12, color="#555555",
-                                            lw=1.2, zorder=1)
-                else:  # a long edge that would cross a box: around, along a free lane
-                    low, high = min(low, lane), max(high, lane)
-                    path = Path([start, (start[0] + 0.35, lane), (end[0] - 0.35, lane), end])
-                    arrow = FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=12,
-                                            color="#555555", lw=1.2, zorder=1)
-                ax.add_patch(arrow)
-                self.arrows[(parent, node, k)] = arrow
-        xs = [p[0] for p in self.pos.values()]
-        ax.set_xlim(min(xs) - BOX_W / 2 - 0.2, max(xs) + BOX_W / 2 + 0.2)
-        ax.set_ylim(low - 0.2, high + 0.2)
-        ax.set_aspect("equal")
-        ax.axis("off")
-
-    def remove(self) -> None:
-        """Take the drawing's boxes, texts and arrows off the axes (cheaper than ``ax.clear()``)."""
-        for artist in [*self.boxes.values(), *self.texts.values(), *self.arrows.values()]:
-            artist.remove()
-
-    def _edge_ends(self, parent, node):
-        (x0, y0), (x1, y1) = self.pos[parent], self.pos[node]
-        return (x0 + BOX_W / 2, y0), (x1 - BOX_W / 2, y1)
-
-    def _detour(self, start, end):
-        """None if the straight edge misses every box, else the height of a lane that does."""
-        (x0, y0), (x1, y1) = start, end
-        between = [(x, y) for x, y in self.pos.values() if x0 < x < x1]
-        if all(abs(y0 + (y1 - y0) * (x - x0) / (x1 - x0) - y) > BOX_H / 2 + 0.1 for x, y in between):
-            return None
-        ys = [y for _, y in between]
-        if y0 >= np.mean([y for _, y in self.pos.values()]):
-            return max(ys) + BOX_H / 2 + 0.3
-        return min(ys) - BOX_H / 2 - 0.3
-
-    @property
-    def size(self) -> tuple[float, float]:
-        """A figure size (inches) that fits the graph."""
-        x0, x1 = self.ax.get_xlim()
-        y0, y1 = self.ax.get_ylim()
-        return 0.75 * (x1 - x0) + 0.3, 0.75 * (y1 - y0) + 0.6
-
-    def _title(self, node) -> str:
-        name = self.names[node]
-        if not node.parents:
-            return name if node.label or name == "const" else f"{name} (const)"
-        return f"{name} = {expression(node, self.names)}"
-
-    def show(self, computed=None, grads=None, final=(), current=None) -> None:
-        """Show data of the nodes in ``computed`` (all if None) and the gradients in ``grads``.
-
-        ``grads`` maps nodes to gradients (None: every node's ``.grad``); those
-        in ``final`` are complete (green), the others partial; ``current`` is
-        highlighted in orange with the arrows it uses.
-        """
-        for node in self.order:
-            known = computed is None or node in computed
-            data = _number(node.data) if known else "?"
-            if grads is None:
-                grad = _number(node.grad) if np.ndim(node.grad) == 0 else f"norm {np.linalg.norm(node.grad):.4g}"
-                colour = COLOURS["done"]
-            elif node in grads:
-                grad = _number(grads[node])
-                colour = COLOURS["final"] if node in final else COLOURS["done"]
-            else:
-                grad = "?" if known else ""
-                colour = COLOURS["done"] if known else COLOURS["idle"]
-            if node is current:
-                colour = COLOURS["current"]
-            self.texts[node].set_text(f"{self._title(node)}\ndata {data}\ngrad {grad}")
-            self.boxes[node].set_facecolor(colour)
-        for (parent, node, _), arrow in self.arrows.items():
-            hot = current is not None and node is current  # the arrows into the current node
-            arrow.set_color("#D55E00" if hot else "#555555")
-            arrow.set_linewidth(2.2 if hot else 1.2)
-
-
-def draw_graph(output, ax=None, *, title: str | None = None, show_grads: bool = True):
-    """Draw the graph that computed ``output`` with every node's data and ``.grad``; returns the axes."""
-    if ax is None:
-        probe_fig, probe_ax = plt.subplots()
-        drawing = GraphDrawing(probe_ax, output)
-        plt.close(probe_fig)
-        fig, ax = plt.subplots(figsize=drawing.size)
-    drawing = GraphDrawing(ax, output)
-    drawing.show(grads=None if show_grads else {})
-    if title:
-        ax.set_title(title)
-    return ax

@@ -6,7 +6,7 @@ import math
 
 from ..activations import sigmoid
 from ..autodiff import Value, topological_order
-from ..widgets.graph_stepper import build
+from ..experiments.graphs import build
 from ._core import exercise, failed, fmt, passed
 
 __all__ = ["check_softplus", "check_reused_gradient", "check_graph_steps", "check_backward"]

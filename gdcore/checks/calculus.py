@@ -1,42 +1,43 @@
-"""Checks for chapter 1, calculus review."""
+"""Checks for chapter 1, calculus review.
+
+A wrongly typed answer (a string, None, a list where a number or a function
+is expected) gets one sentence about the type expected, never the traceback
+of the check itself. A failure names the likely mistake; where the answer
+asked for is a number, it does not print that number.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from .. import derivatives
+from ._answers import function, graded, positive, returned
 from ._core import exercise, failed, fmt, passed
 
-__all__ = ["check_chain_rule", "check_central_difference", "check_best_step", "check_secant_step"]
+__all__ = ["check_chain_rule", "check_central_difference", "check_best_step", "check_secant_step",
+           "check_predicted_step"]
 
 _POINTS = np.array([-2.0, -0.7, 0.3, 1.1, 2.5])
 
-
-def _values(f, points) -> np.ndarray:
-    """Call the student's function point by point, insisting on plain numbers back."""
-    values = []
-    for x in points:
-        value = f(float(x))
-        try:
-            values.append(float(value))
-        except (TypeError, ValueError):
-            raise TypeError(f"it should return a number, but returned {value!r} for x = {fmt(x)}") from None
-    return np.array(values)
+#: Machine epsilon of float64, the ε_mach of the chapter.
+EPS = float(np.finfo(float).eps)
 
 
 @exercise("1.1", "the chain rule")
+@graded
 def check_chain_rule(dfdx):
     """``dfdx(x)`` should be the derivative of f(x) = sin(x²), that is 2x·cos(x²)."""
-    got = _values(dfdx, _POINTS)
+    function(dfdx, "dfdx", "dfdx(x)")
+    got = np.array([returned(dfdx(float(x)), f"dfdx({fmt(x)})") for x in _POINTS])
     expected = 2 * _POINTS * np.cos(_POINTS**2)
     if np.allclose(got, expected, rtol=1e-9, atol=1e-12):
         return passed("dfdx(x) = 2x·cos(x²) at every test point: outer derivative cos(u) at u = x², "
                       "times the inner derivative 2x.")
     x, g, e = _POINTS[3], got[3], expected[3]
     if np.allclose(got, np.cos(_POINTS**2)):
-        hint = "That is cos(x²): the outer derivative only. Multiply by the inner derivative, 2x."
+        hint = "That is the outer derivative only: multiply by the derivative of the inner function."
     elif np.allclose(got, 2 * _POINTS * np.cos(_POINTS)):
-        hint = "That is 2x·cos(x): evaluate the outer derivative at the inner function, cos(x²)."
+        hint = "The outer derivative is evaluated at x: evaluate it at the inner function instead."
     elif np.allclose(got, -2 * _POINTS * np.cos(_POINTS**2)) or np.allclose(got, 2 * _POINTS * np.sin(_POINTS**2)):
         hint = "Check the derivative of sin: it is +cos, not −cos or sin."
     else:
@@ -45,10 +46,12 @@ def check_chain_rule(dfdx):
 
 
 @exercise("1.2", "the central difference")
+@graded
 def check_central_difference(central_difference):
     """``central_difference(f, x, h)`` should return (f(x+h) − f(x−h)) / (2h)."""
+    function(central_difference, "central_difference", "central_difference(f, x, h)")
     x, h = 1.0, 1e-3
-    got = float(central_difference(np.exp, x, h))
+    got = returned(central_difference(np.exp, x, h), "central_difference(exp, 1, 0.001)")
     expected = derivatives.derivative(np.exp, x, h=h, method="central")
     if abs(got - expected) <= 1e-9 * abs(expected):
         return passed(f"central_difference(exp, 1, 0.001) = {fmt(got, 10)}, within {fmt(abs(got - np.e), 2)} "
@@ -56,36 +59,37 @@ def check_central_difference(central_difference):
     forward = derivatives.derivative(np.exp, x, h=h, method="forward")
     backward = derivatives.derivative(np.exp, x, h=h, method="backward")
     if abs(got - 2 * expected) <= 1e-6 * abs(expected):
-        hint = "That is twice the right value: divide by 2h, the distance between x − h and x + h."
+        hint = "That is twice the right value: divide by the distance between the two points you sampled."
     elif abs(got - forward) <= 1e-9 * abs(forward) or abs(got - backward) <= 1e-9 * abs(backward):
-        hint = "That is a one-sided difference: use the points x + h and x − h, on both sides of x."
+        hint = "That is a one-sided difference: sample f on both sides of x, at x − h and x + h."
     else:
-        hint = "Use (f(x + h) − f(x − h)) / (2 * h)."
+        hint = "Sample f at x − h and x + h, and divide the difference by the distance between them."
     return failed(f"central_difference(exp, 1, 0.001) returned {fmt(got, 10)}, expected {fmt(expected, 10)}. {hint}")
 
 
-def central_errors(h):
-    """Error of the central difference of exp at x = 1, for steps ``h``."""
-    return np.abs(derivatives.derivative(np.exp, 1.0, h=np.asarray(h, dtype=float), method="central") - np.e)
+def central_errors(h, f=np.exp, x: float = 1.0, exact: float = np.e):
+    """Error of the central difference of ``f`` at ``x`` (exp at 1 by default), for steps ``h``."""
+    return np.abs(derivatives.derivative(f, x, h=np.asarray(h, dtype=float), method="central") - exact)
 
 
 @exercise("1.3", "the best step")
+@graded
 def check_best_step(best_h):
     """``best_h`` should be within a factor of 10 of the step with the smallest central-difference error."""
-    if isinstance(best_h, bool) or not np.isscalar(best_h) or not np.isfinite(best_h) or best_h <= 0:
-        return failed(f"best_h should be a positive number like 1e-3; got {best_h!r}.")
+    best_h = positive(best_h, "best_h", "1e-3")
     hs = np.logspace(-12, 0, 241)
     best = float(hs[np.argmin(central_errors(hs))])
     error = float(central_errors(best_h))
     if best / 10 <= best_h <= best * 10:
         return passed(f"h = {fmt(best_h, 2)} gives an error of {fmt(error, 2)}; the measured optimum is near "
-                      f"h = {fmt(best, 2)}, where truncation error (∝ h²) meets round-off error (∝ ε/h).")
+                      f"h = {fmt(best, 2)}, where truncation error (∝ h²) meets round-off error (∝ ε_mach/h).")
     if best_h < best / 10:
-        why = "round-off dominates there: f(x + h) and f(x − h) agree in almost every digit. Take a larger h."
+        why = ("round-off dominates there: f(x + h) and f(x − h) agree in almost every digit. "
+               "Take a larger h (more than ten times larger).")
     else:
         why = "truncation dominates there: the error still falls like h² as h shrinks. Take a smaller h."
-    return failed(f"With h = {fmt(best_h, 2)} the error is {fmt(error, 2)}, but near h = {fmt(best, 2)} it is "
-                  f"{fmt(float(central_errors(best)), 2)}: {why}")
+    return failed(f"With h = {fmt(best_h, 2)} the error is {fmt(error, 2)}, more than ten times the smallest "
+                  f"error a step can reach: {why}")
 
 
 def _forward_error_sin(h) -> float:
@@ -102,10 +106,10 @@ def _largest_forward_step(tolerance: float = 0.01) -> float:
 
 
 @exercise("1.4", "secant to tangent (widget)")
-def check_secant_step(h):
-    """``h`` should keep the forward secant of sin at x = 1 within 0.01 of the tangent, and not be needlessly small."""
-    if isinstance(h, bool) or not np.isscalar(h) or not np.isfinite(h) or h <= 0:
-        return failed(f"h should be a positive number read off the explorer, like 0.05; got {h!r}.")
+@graded
+def check_secant_step(h_secant):
+    """``h_secant`` should keep the forward secant of sin at x = 1 within 0.01 of the tangent, and not be needlessly small."""
+    h = positive(h_secant, "h_secant", "0.05")
     error = _forward_error_sin(h)
     largest = _largest_forward_step()
     if error > 0.01:
@@ -113,6 +117,63 @@ def check_secant_step(h):
                       f"Shrink h until the explorer says 'within'.")
     if h < largest / 2:
         return failed(f"h = {fmt(h, 3)} is within 0.01 (error {fmt(error, 3)}), but it is not the largest such step: "
-                      f"steps up to about twice yours still work. Increase h until the verdict flips, then step back.")
-    return passed(f"h = {fmt(h, 3)} gives an error of {fmt(error, 3)}; the exact largest step is {fmt(largest, 3)}. "
-                  f"The forward error is about h·|f″(x)|/2 = h·sin(1)/2.")
+                      f"steps more than twice yours still work. Increase h until the verdict flips, then step back.")
+    return passed(f"h = {fmt(h, 3)} gives an error of {fmt(error, 3)}, within 0.01; the exact largest step is "
+                  f"{fmt(largest, 3)}. The forward error is about h·|f″(1)|/2 = h·sin(1)/2 ≈ {np.sin(1) / 2:.2f}·h.")
+
+
+# -- exercise 1.5: predict the best step of the central difference for exp(10x) at x = 0 ----------
+
+#: The function of exercise 1.5 and its derivatives at x = 0: f = f' / 10 = f''' / 1000 = 1.
+SCALE = 10.0
+
+
+def predicted_best_step(f_value: float, third_derivative: float) -> float:
+    r"""The step that balances truncation :math:`\frac{h^2}{6}|f'''|` against round-off :math:`\varepsilon_{\mathrm{mach}}|f|/h`.
+
+    Setting the derivative of :math:`\frac{h^2}{6}M + \varepsilon_{\mathrm{mach}}|f|/h` to zero gives
+    :math:`h^* = (3\,\varepsilon_{\mathrm{mach}}|f| / M)^{1/3}`.
+    """
+    return (3 * EPS * abs(f_value) / abs(third_derivative)) ** (1 / 3)
+
+
+def measured_best_step(hs=None) -> tuple[float, float]:
+    """The step of ``hs`` with the smallest central-difference error of exp(10x) at 0, and that error."""
+    hs = np.logspace(-9, -3, 241) if hs is None else np.asarray(hs, dtype=float)
+    errors = central_errors(hs, f=lambda x: np.exp(SCALE * x), x=0.0, exact=SCALE)
+    best = int(np.argmin(errors))
+    return float(hs[best]), float(errors[best])
+
+
+@exercise("1.5", "predict the best step")
+@graded
+def check_predicted_step(h_predicted):
+    """``h_predicted`` should be (3·ε_mach·|f(0)|/|f'''(0)|)^(1/3) for f(x) = exp(10x), within 30 %."""
+    h = positive(h_predicted, "h_predicted", "1e-4")
+    right = predicted_best_step(1.0, SCALE**3)
+    if abs(h / right - 1) <= 0.3:
+        return passed(f"h = {fmt(h, 2)}: with |f'''(0)| = 1000 the truncation error is a thousand times "
+                      f"that of exp(x), so the best step is 1000^(1/3) = 10 times smaller than for exp at 0. "
+                      f"Now measure it (the next cell).")
+    candidates = {
+        "ε_mach^(1/3), the rule of thumb for a function whose derivatives are about 1, leaves out the "
+        "derivative bound: here |f'''(0)| = 1000 makes truncation error grow a thousand times faster, "
+        "so the balance moves to a smaller h.": EPS ** (1 / 3),
+        "(3·ε_mach)^(1/3) still assumes |f'''| = |f|: put in |f'''(0)| for f(x) = e^(10x), which the "
+        "chain rule gives as 10³.": (3 * EPS) ** (1 / 3),
+        "That is a square root, the balance for a one-sided quotient (error ∝ h). The central "
+        "quotient's truncation error is ∝ h², so the balance gives a cube root.": np.sqrt(EPS),
+        "That looks like the one-sided balance: the central quotient's truncation error is ∝ h² "
+        "(with |f'''|/6), which gives a cube root, not a square root.": np.sqrt(2 * EPS / SCALE**2),
+        "The derivative bound is upside down: a larger |f'''| makes truncation worse, so it must "
+        "make the best step smaller (divide by |f'''|, do not multiply).": (3 * EPS * SCALE**3) ** (1 / 3),
+        "That used |f''(0)| = 100 or |f'(0)| = 10: the central quotient's truncation error is "
+        "(h²/6)·|f'''|, so it is the third derivative, 10³, that counts.": (3 * EPS / SCALE**2) ** (1 / 3),
+    }
+    for hint, value in candidates.items():
+        if abs(h / value - 1) <= 0.3:
+            return failed(f"h = {fmt(h, 2)} is not the predicted balance. {hint}")
+    where = "larger" if h > right else "smaller"
+    return failed(f"h = {fmt(h, 2)} is not the predicted balance: it is {where} than the balance by more "
+                  f"than 30 %. Minimise (h²/6)·|f'''(0)| + ε_mach·|f(0)|/h over h: set its derivative "
+                  f"to zero and solve for h.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ..experiments.stacks import SCHEMES, stack_statistics, verdict
 from ._core import as_number, exercise, failed, fmt, passed
 
 __all__ = ["check_xavier_bound", "check_kaiming_std", "check_relu_variance_factor", "check_relu_stack_alive"]
@@ -113,8 +114,6 @@ def check_relu_variance_factor(variance_factor):
 
 def _relu_verdicts() -> dict[str, str]:
     """The explorer's verdict for each scheme on 10 ReLU layers of width 128."""
-    from ..widgets.activations import SCHEMES, stack_statistics, verdict
-
     return {name: verdict(stack_statistics(10, 128, "relu", name), "relu")[0] for name in SCHEMES}
 
 

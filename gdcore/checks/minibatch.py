@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 
 from .. import models
+from ..experiments import batches
 from ._core import exercise, failed, fmt, passed
 
 __all__ = ["check_minibatch_iterator", "check_updates_per_epoch", "check_mse_gradient", "check_batch_budget"]
@@ -128,32 +129,30 @@ def check_mse_gradient(mse_gradient):
 @exercise("4.4", "a budget of samples (widget)")
 def check_batch_budget(batch_size, lr):
     """Within 2 epochs, a batch size of at most 8 and a learning rate reaching 2% of the optimum."""
-    from ..widgets import batch_explorer
-
     if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or not 1 <= batch_size <= 8:
         return failed(f"batch_size should be a whole number from 1 to 8 (the memory limit); got {batch_size!r}.")
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
         return failed(f"lr should be a positive number such as 0.01; got {lr!r}.")
-    p = batch_explorer.airfoil_problem()
-    history = batch_explorer.budget_run(int(batch_size), float(lr), epochs=2)
+    p = batches.airfoil_problem()
+    history = batches.budget_run(int(batch_size), float(lr), epochs=2)
     if history.diverged:
         return failed(f"With B = {batch_size} and lr = {fmt(lr, 3)} the run diverged: take a smaller learning rate.")
     excess = 100 * (history.loss / p.best_loss - 1)
-    target = 100 * batch_explorer.TARGET
-    words = batch_explorer.describe_excess(excess)
+    target = 100 * batches.TARGET
+    words = batches.describe_excess(excess)
     if excess <= target:
         return passed(f"B = {batch_size}, lr = {fmt(lr, 3)}: after 2 epochs the training MSE is "
                       f"{fmt(history.loss, 5)}, {words} ({fmt(p.best_loss, 5)}), within {fmt(target)}%.")
     neighbours = {}
     for factor in (0.5, 2.0):
-        run = batch_explorer.budget_run(int(batch_size), float(lr) * factor, epochs=2)
+        run = batches.budget_run(int(batch_size), float(lr) * factor, epochs=2)
         neighbours[factor] = np.inf if run.diverged else 100 * (run.loss / p.best_loss - 1)
     if neighbours[0.5] < min(excess, neighbours[2.0]):
-        hint = (f"Halving the learning rate gives {batch_explorer.describe_excess(neighbours[0.5])}: the "
+        hint = (f"Halving the learning rate gives {batches.describe_excess(neighbours[0.5])}: the "
                 "steps are so large that the mini-batch noise keeps the loss away from the optimum. "
                 "Take a smaller learning rate.")
     else:
-        hint = (f"Doubling the learning rate gives {batch_explorer.describe_excess(neighbours[2.0])}: the "
+        hint = (f"Doubling the learning rate gives {batches.describe_excess(neighbours[2.0])}: the "
                 "steps are too small to arrive within 2 epochs. Take a larger learning rate.")
     return failed(f"B = {batch_size}, lr = {fmt(lr, 3)}: after 2 epochs the training MSE is {words}, "
                   f"not within {fmt(target)}%. {hint}")

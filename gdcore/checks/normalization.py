@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from ..preprocessing import MinMaxScaler, StandardScaler
-from ..widgets.scaling import scaling_problem, steps_to_tolerance
+from ..experiments.scaling import exact_steps_to_tolerance, scaling_problem
 from ._core import exercise, failed, fmt, passed
 
 __all__ = ["check_standardize", "check_leak_free", "check_thickness_unit"]
@@ -123,8 +123,8 @@ def check_thickness_unit(factor):
         return failed(f"factor should be a positive number, like 1000 (millimetres); got {factor!r}.")
     bowl = scaling_problem("none", float(factor))
     best = scaling_problem("standard")
-    kappa, steps = bowl.condition_number, steps_to_tolerance(bowl)
-    best_steps = steps_to_tolerance(best)
+    kappa, steps = bowl.condition_number, exact_steps_to_tolerance(bowl)
+    best_steps = exact_steps_to_tolerance(best)
     verdict = (f"Thickness × {fmt(factor, 3)} gives condition number {fmt(kappa, 3)} and "
                f"{steps:,} steps")
     if kappa <= 2 * best.condition_number:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optimizers
+from ..experiments.race import BOWL, BOWL_LR, COURSES, momentum_sweep
 from ._core import exercise, failed, fmt, passed
 
 __all__ = ["check_momentum_step", "check_bias_correction", "check_race_momentum", "check_cosine_lr", "RACE_LR"]
@@ -98,42 +99,24 @@ def check_bias_correction(bias_correction):
                   f"correction of m is gone and that of v is still a factor {fmt(1 / (1 - beta2**1000), 3)}.")
 
 
-#: The learning rate of exercise 5.3: plain gradient descent's best, 2/(L + μ), on the race's bowl.
-RACE_LR = 0.0392
-RACE_STEPS = 1000
+#: The learning rate of exercise 5.3: plain gradient descent's best, 2/(λ_max + λ_min), on the race's bowl.
+RACE_LR = BOWL_LR
+RACE_STEPS = COURSES[BOWL].steps
 MOMENTA = np.round(np.arange(0.0, 1.0, 0.01), 2)
 
 
 def momentum_race_steps(momenta=MOMENTA, lr: float = RACE_LR) -> np.ndarray:
     """Steps to tolerance on the race's bowl for many momenta at once (``-1``: not reached).
 
-    The same heavy-ball recursion as ``optimizers.SGD`` (``b = μ b + g``,
-    ``θ = θ − α b``), run for all momenta side by side, and the same rule as
-    ``widgets.race.steps_to_tolerance``: the first step after which the loss
-    stays within the course's tolerance (1e-8) of the minimum.
+    :func:`gdcore.experiments.race.momentum_sweep`: the steps the explorer's
+    momentum racer shows for each momentum.
     """
-    from ..widgets.race import LANDSCAPES, landscape_objective
-
-    bowl = landscape_objective("ill-conditioned bowl")
-    course = LANDSCAPES["ill-conditioned bowl"]
-    mu = np.asarray(momenta, dtype=float)[:, None]
-    x = np.tile(np.asarray(course.start, dtype=float), (len(mu), 1))
-    velocity = np.zeros_like(x)
-    above_last = np.full(len(mu), -1)
-    for k in range(RACE_STEPS + 1):
-        loss = bowl(x) - bowl.min_value
-        above_last[~(loss <= course.tol)] = k
-        if k == RACE_STEPS:
-            break
-        grad = bowl.grad(x)
-        velocity = grad if k == 0 else mu * velocity + grad
-        x = x - lr * velocity
-    return np.where(above_last == RACE_STEPS, -1, above_last + 1)
+    return momentum_sweep(momenta, lr)
 
 
 @exercise("5.3", "the fastest momentum (widget)")
 def check_race_momentum(momentum):
-    """``momentum`` should reach the bowl's minimum (lr = 0.0392) within 10% of the fewest steps."""
+    """``momentum`` should reach the bowl's minimum (lr = 2/(λ_max + λ_min)) within 10% of the fewest steps."""
     if isinstance(momentum, bool) or not np.isscalar(momentum) or not np.isfinite(momentum):
         return failed(f"momentum should be a number between 0 and 1 read off the explorer, like 0.5; "
                       f"got {momentum!r}.")

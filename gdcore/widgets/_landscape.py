@@ -7,9 +7,7 @@ are the ones a slider moves.
 
 from __future__ import annotations
 
-import numpy as np
-
-from .. import objectives, plotting
+from .. import plotting
 
 
 class LandscapePanel:
@@ -30,31 +28,6 @@ class LandscapePanel:
         plotting.contour(self.ax, objective, num=self.num, levels=self.levels)
         self._artists = [a for a in list(self.ax.collections) + list(self.ax.lines) if a not in before]
         self.objective = objective
-
-
-def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten that is at least ``value`` (> 0).
-
-    Axis limits rounded this way change rarely as a slider moves, so the
-    cached background (axes, ticks) rarely needs redrawing.
-    """
-    power = 10.0 ** np.floor(np.log10(value))
-    for step in (1.0, 2.0, 5.0):
-        if value <= step * power * (1 + 1e-12):
-            return float(step * power)
-    return float(10.0 * power)
-
-
-_CACHE: dict[str, objectives.Objective] = {}
-
-
-def landscape(name: str) -> objectives.Objective:
-    """The named landscape of :func:`gdcore.objectives.landscapes`, built once per process."""
-    if not _CACHE:
-        _CACHE.update(objectives.landscapes())
-    if name not in _CACHE:
-        raise ValueError(f"landscape must be one of {', '.join(map(repr, _CACHE))}; got {name!r}.")
-    return _CACHE[name]
 
 
 class FastExplorer:

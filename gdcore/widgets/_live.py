@@ -16,6 +16,7 @@ import io
 from contextlib import contextmanager
 
 import ipywidgets as widgets
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogLocator, NullLocator
@@ -39,6 +40,19 @@ def few_log_ticks(*axes, numticks: int = 5) -> None:
     for axis in axes:
         axis.set_major_locator(LogLocator(numticks=numticks))
         axis.set_minor_locator(NullLocator())
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5 times a power of ten that is at least ``value`` (> 0).
+
+    Axis limits rounded this way change rarely as a slider moves, so the
+    cached background (axes, ticks) rarely needs redrawing.
+    """
+    power = 10.0 ** np.floor(np.log10(value))
+    for step in (1.0, 2.0, 5.0):
+        if value <= step * power * (1 + 1e-12):
+            return float(step * power)
+    return float(10.0 * power)
 
 
 def encode_png(canvas) -> bytes:

@@ -1,116 +1,28 @@
 """Chapter 6's explorer: what an initialization does to a deep stack of layers.
 
-A multi-layer perceptron with ``depth`` hidden layers of ``width`` units
-(:class:`gdcore.models.MLP`, 64 inputs, 10 outputs) is initialized with one
-scheme and fed a batch of standardized handwritten digits. Left panel: the
-histogram of every hidden layer's activations (darker is deeper). Right
-panel: the standard deviation of the activations, and of the back-propagated
-gradients :math:`\\partial L / \\partial z`, against depth, on a log scale.
-A flat line there is what a good initialization looks like.
+The experiment (the network, the batch of digits, the statistics per layer
+and the verdict) is :mod:`gdcore.experiments.stacks`; this module draws it.
+Left panel: the histogram of every hidden layer's activations (darker is
+deeper). Right panel: the standard deviation of the activations, and of the
+back-propagated gradients :math:`\\partial L / \\partial z`, against depth, on
+a log scale. A flat line there is what a good initialization looks like.
 """
 
 from __future__ import annotations
-
-import functools
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from .. import initializers
-from ..data import load_digits
-from ..models import MLP
+from ..experiments.stacks import ACTIVATIONS, MAX_DEPTH, SCHEMES, WIDTHS, stack_statistics, verdict
 from ..plotting import PALETTE
-from ..preprocessing import StandardScaler
-from ._live import Blitter, Explorer, new_figure
+from ._live import Blitter, Explorer, new_figure, nice_ceiling
 
-__all__ = ["SCHEMES", "deep_stack", "stack_statistics", "verdict", "ActivationExplorer",
-           "activation_snapshot"]
+__all__ = ["ActivationExplorer", "activation_snapshot"]
 
-#: The initializations the explorer offers, with PyTorch's defaults
-#: (Xavier gain 1; Kaiming for ReLU: fan_in, gain sqrt 2). N(0, s) means variance s.
-SCHEMES = {
-    "N(0, 1)": functools.partial(initializers.normal, std=1.0),
-    "N(0, 0.1)": functools.partial(initializers.normal, std=float(np.sqrt(0.1))),
-    "N(0, 0.0001)": functools.partial(initializers.normal, std=0.01),
-    "xavier_uniform": initializers.xavier_uniform,
-    "xavier_normal": initializers.xavier_normal,
-    "kaiming_uniform": initializers.kaiming_uniform,
-    "kaiming_normal": initializers.kaiming_normal,
-}
-
-ACTIVATION_CHOICES = ("relu", "tanh")
-WIDTHS = (16, 32, 64, 128, 256)
-MAX_DEPTH = 20
-BATCH = 256  # digits fed through the stack
 BINS = 40
-FLAT = 2.0  # "flat": the last layer's std within this factor of the first layer's
 LIGHTEST = 0.75  # layer 1's colour in viridis (deeper layers are darker)
-
-
-@functools.lru_cache(maxsize=1)
-def _digits_batch() -> tuple[np.ndarray, np.ndarray]:
-    """A fixed batch of standardized digits (every pixel mean 0, variance 1 or constant 0)."""
-    digits = load_digits()
-    X = StandardScaler().fit_transform(digits.X)
-    rows = np.random.default_rng(0).choice(len(X), size=BATCH, replace=False)
-    return X[rows], digits.y[rows]
-
-
-def deep_stack(depth: int, width: int, activation: str, scheme):
-    """The explorer's network, ``MLP([64] + [width] * depth + [10])`` initialized by ``scheme``.
-
-    ``scheme`` is a name from :data:`SCHEMES` or any initializer ``init(shape, rng)``.
-    """
-    if callable(scheme):
-        init = scheme
-    elif scheme in SCHEMES:
-        init = SCHEMES[scheme]
-    else:
-        raise ValueError(f"scheme must be an initializer or one of {', '.join(map(repr, SCHEMES))}; "
-                         f"got {scheme!r}.")
-    return MLP([64] + [int(width)] * int(depth) + [10], activation=activation, init=init)
-
-
-@functools.lru_cache(maxsize=64)
-def _statistics(depth: int, width: int, activation: str, scheme, seed: int) -> dict:
-    model = deep_stack(depth, width, activation, scheme)
-    X, y = _digits_batch()
-    return model.layer_statistics(model.init_params(seed), X, y)
-
-
-def stack_statistics(depth: int = 10, width: int = 128, activation: str = "relu",
-                     scheme="kaiming_normal", seed: int = 0) -> dict:
-    """Per-hidden-layer statistics of the explorer's network at initialization.
-
-    The network is :func:`deep_stack`, fed a fixed batch of 256 standardized
-    digits; ``seed`` draws its weights. Returns
-    :meth:`gdcore.models.MLP.layer_statistics`: ``activation_std``,
-    ``delta_std`` (the std of the per-sample gradients
-    :math:`\\partial \\ell_i/\\partial z_l`), ``saturated`` (tanh: the
-    fraction with :math:`|f'(z)| < 0.01`; ReLU: the fraction of units that
-    output 0), ``activations`` (the arrays themselves), ... Cached: asking
-    twice costs nothing.
-    """
-    return _statistics(int(depth), int(width), activation, scheme, int(seed))
-
-
-def verdict(stats: dict, activation: str) -> tuple[str, str]:
-    """``(word, sentence)``: is the stack's signal ``"flat"``, ``"vanishing"``, ``"exploding"`` or ``"saturated"``?"""
-    std = stats["activation_std"]
-    ratio = std[-1] / std[0] if std[0] > 0 else 0.0
-    if activation != "relu" and stats["saturated"][-1] > 0.5:
-        word = "saturated"
-    elif not np.isfinite(ratio) or ratio > FLAT:
-        word = "exploding"
-    elif ratio < 1 / FLAT:
-        word = "vanishing"
-    else:
-        word = "flat"
-    sentence = (f"std of the last hidden layer / first = {ratio:.3g}; "
-                f"saturated or dead units in the last layer: {stats['saturated'][-1]:.0%}")
-    return word, sentence
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -121,12 +33,6 @@ def _power_of_ten(value, _position=None) -> str:
     if value <= 0:
         return ""
     return "10" + str(int(round(np.log10(value)))).translate(_SUPERSCRIPT)
-
-
-def _nice_ceiling(x: float) -> float:
-    """The smallest of 1, 2, 5 times a power of ten that is at least ``x`` (> 0)."""
-    power = 10.0 ** np.floor(np.log10(x))
-    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if m * power >= x * (1 - 1e-12))
 
 
 def _decades(lo: float, hi: float) -> tuple[float, float]:
@@ -187,7 +93,7 @@ class _StackDrawing:
             shown = [v[v > 0] for v in shown]
             low = 0.0
             high = max((float(np.percentile(v, 99)) for v in shown if v.size), default=0.0)
-            high = _nice_ceiling(high) if high > 0 else 1.0
+            high = nice_ceiling(high) if high > 0 else 1.0
         else:
             low, high = -1.0, 1.0
         edges = np.linspace(low, high, BINS + 1)
@@ -203,7 +109,7 @@ class _StackDrawing:
             else:
                 line.set_visible(False)
         self.ax_hist.set_xlim(low, high)
-        self.ax_hist.set_ylim(0, min(_nice_ceiling(1.05 * top), 1.0) if top > 0 else 1.0)
+        self.ax_hist.set_ylim(0, min(nice_ceiling(1.05 * top), 1.0) if top > 0 else 1.0)
         self.title.set_text(f"{activation}, {scheme}: activations per layer")
         self.ax_hist.set_xlabel("activation value (zeros not shown)" if activation == "relu"
                                 else "activation value")
@@ -230,7 +136,7 @@ class ActivationExplorer(Explorer):
                                        continuous_update=False),
             "width": widgets.SelectionSlider(options=list(WIDTHS), value=width, description="width",
                                              continuous_update=False),
-            "activation": widgets.ToggleButtons(options=list(ACTIVATION_CHOICES), value=activation,
+            "activation": widgets.ToggleButtons(options=list(ACTIVATIONS), value=activation,
                                                 description="activation"),
             "scheme": widgets.Dropdown(options=list(SCHEMES), value=scheme, description="init"),
         }

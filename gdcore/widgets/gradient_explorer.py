@@ -4,7 +4,7 @@ Left panel: the landscape's contours, the chosen point, the gradient's
 direction (steepest ascent, solid), its opposite (steepest descent, dashed)
 and the contour line's tangent through the point (dotted), which is at a
 right angle to both. Right panel: the slope in every direction, the
-directional derivative :math:`D_u f = \\nabla f \\cdot u`, against the angle
+directional derivative :math:`D_u L = \\nabla L \\cdot u`, against the angle
 of :math:`u`, with finite-difference slopes as dots: largest in the
 gradient's direction, zero along the contour. The verdict gives the numbers:
 value, gradient, its length, and the tangent plane.
@@ -15,22 +15,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
+from ..experiments.landscapes import FLAT, POINT_PRESETS as PRESETS, classify, directional_slopes, landscape
 from ..plotting import PALETTE
-from ._landscape import FastExplorer, LandscapePanel, landscape, nice_ceiling
-from ._live import Blitter, Explorer, new_figure
-
-#: The landscapes the explorer offers, with a start point each.
-PRESETS = {
-    "line fit": (0.5, 3.0),
-    "bowl": (-2.0, 1.5),
-    "elongated bowl": (-2.0, 1.5),
-    "Himmelblau": (1.0, 1.0),
-    "Rosenbrock": (-1.0, 2.0),
-    "saddle": (0.8, 0.4),
-}
-
-#: Below this gradient norm the verdict calls a point "nearly flat" and says what kind it is.
-FLAT = 2.0
+from ._landscape import FastExplorer, LandscapePanel
+from ._live import Blitter, Explorer, new_figure, nice_ceiling
 
 ANGLES = np.linspace(0.0, 360.0, 361)  # degrees, for the directional-slope curve
 SAMPLE_ANGLES = np.arange(0.0, 360.0, 30.0)  # where finite differences are drawn as dots
@@ -43,24 +31,6 @@ def nice_limit(value: float) -> float:
     crosses one of these steps.
     """
     return nice_ceiling(max(1.1 * float(value), 1e-3))
-
-
-def directional_slopes(objective, point, angles_deg, h: float = 1e-5):
-    """Finite-difference slopes of ``objective`` at ``point`` in the directions ``angles_deg``."""
-    t = np.deg2rad(np.asarray(angles_deg, dtype=float))
-    u = np.stack([np.cos(t), np.sin(t)], axis=-1)
-    p = np.asarray(point, dtype=float)
-    return (objective(p + h * u) - objective(p - h * u)) / (2 * h)
-
-
-def classify(objective, point) -> str:
-    """'minimum', 'maximum' or 'saddle point', from the signs of the Hessian's eigenvalues."""
-    low, high = np.linalg.eigvalsh(objective.hessian(np.asarray(point, dtype=float)))
-    if low > 0:
-        return "minimum"
-    if high < 0:
-        return "maximum"
-    return "saddle point"
 
 
 class _GradientDrawing:
@@ -77,7 +47,7 @@ class _GradientDrawing:
         (self.point,) = ax_map.plot([], [], "o", color="white", markeredgecolor="black", markersize=8, zorder=8)
         if ax_slope is not None:
             ax_slope.axhline(0.0, color="gray", lw=1)
-            (self.slope_curve,) = ax_slope.plot([], [], color=PALETTE[0], label="∇f · u (formula)")
+            (self.slope_curve,) = ax_slope.plot([], [], color=PALETTE[0], label="∇L · u (formula)")
             (self.slope_dots,) = ax_slope.plot([], [], "o", color=PALETTE[1], markersize=5,
                                                label="finite differences")
             (self.slope_max,) = ax_slope.plot([], [], "*", color="black", markersize=12,
@@ -85,8 +55,7 @@ class _GradientDrawing:
             ax_slope.set_xlim(0, 360)
             ax_slope.set_xticks(range(0, 361, 90))
             ax_slope.set_xlabel("direction of u (degrees from the θ₁ axis)")
-            ax_slope.set_ylabel("slope of f along u")
-            ax_slope.legend(loc="lower left", fontsize=8)
+            ax_slope.set_ylabel("slope of L along u")
 
     def draw(self, name: str, x: float, y: float):
         """Move every artist; returns ``(objective, value, gradient)``."""
@@ -122,12 +91,12 @@ def verdict(objective, x: float, y: float, value: float, g) -> str:
     """The numbers at the point, in one or two sentences (HTML)."""
     norm = float(np.hypot(*g))
     angle = np.degrees(np.arctan2(g[1], g[0])) % 360
-    text = (f"at θ = ({x:.2f}, {y:.2f}): f = {value:.4g}, ∇f = ({g[0]:.4g}, {g[1]:.4g}), "
-            f"|∇f| = {norm:.4g}, steepest ascent at {angle:.0f}°. Tangent plane: "
-            f"f ≈ {value:.4g} {_term(g[0])}·Δθ₁ {_term(g[1])}·Δθ₂ (Δθ = the step from θ).")
+    text = (f"at θ = ({x:.2f}, {y:.2f}): L = {value:.4g}, ∇L = ({g[0]:.4g}, {g[1]:.4g}), "
+            f"|∇L| = {norm:.4g}, steepest ascent at {angle:.0f}°. Tangent plane: "
+            f"L ≈ {value:.4g} {_term(g[0])}·Δθ₁ {_term(g[1])}·Δθ₂ (Δθ = the step from θ).")
     if norm < FLAT:
         kind = classify(objective, [x, y])
-        text += f" <b>Nearly flat (|∇f| &lt; {FLAT:g}): close to a {kind}.</b>"
+        text += f" <b>Nearly flat (|∇L| &lt; {FLAT:g}): close to a {kind}.</b>"
     return text
 
 
@@ -148,7 +117,8 @@ class GradientExplorer(FastExplorer, Explorer):
         ax_map, ax_slope = self.fig.subplots(1, 2)
         ax_map.set_aspect("equal", adjustable="box")
         self.drawing = d = _GradientDrawing(ax_map, ax_slope)
-        ax_map.legend(handles=[d.ascent, d.descent, d.tangent], loc="lower left", fontsize=7)
+        self.fig.legend(handles=[d.ascent, d.descent, d.tangent, d.slope_curve, d.slope_dots, d.slope_max],
+                        loc="outside lower center", ncols=6, fontsize=7)  # below the panels, clear of the data
         self.blitter = Blitter(self.fig, [d.tangent, d.ascent, d.descent, d.heads, d.point, d.slope_curve,
                                           d.slope_dots, d.slope_max])
         self._shown = None
@@ -180,7 +150,7 @@ def gradient_snapshot(name: str = "line fit", points=((0.5, 3.0), (4.0, 0.0), (2
         ax.set_aspect("equal", adjustable="box")
         drawing = _GradientDrawing(ax, levels=10)
         objective, value, g = drawing.draw(name, x, y)
-        ax.set_title(f"at ({x:g}, {y:g}): f = {value:.3g}\n∇f = ({g[0]:.3g}, {g[1]:.3g})", fontsize=10)
+        ax.set_title(f"at ({x:g}, {y:g}): L = {value:.3g}\n∇L = ({g[0]:.3g}, {g[1]:.3g})", fontsize=10)
         if i:
             ax.set_ylabel("")
     fig.legend(handles=[drawing.ascent, drawing.descent, drawing.tangent], loc="outside lower center",

@@ -14,24 +14,10 @@ import textwrap
 
 import ipywidgets as widgets
 
-from ..autodiff import GraphDrawing, Value, trace
+from ..autodiff import trace
+from ..experiments.graphs import EXPRESSIONS, build
+from ..plotting.graph import GraphDrawing
 from ._live import Explorer, new_figure
-
-#: The expressions the explorer offers: name -> f(x, y) built from Values.
-EXPRESSIONS = {
-    "tanh(x*y + x)": lambda x, y: (x * y + x).tanh(),
-    "(x + y) * (x - y)": lambda x, y: (x + y) * (x - y),
-    "sigmoid(x*y) * x": lambda x, y: (x * y).sigmoid() * x,
-    "log(1 + exp(x*y))": lambda x, y: ((x * y).exp() + 1).log(),
-    "sin(x) * cos(y) + x**2": lambda x, y: x.sin() * y.cos() + x**2,
-}
-
-
-def build(expression: str, x: float, y: float) -> Value:
-    """The output Value of ``expression`` at (x, y), its graph built but not yet differentiated."""
-    if expression not in EXPRESSIONS:
-        raise ValueError(f"expression must be one of {', '.join(map(repr, EXPRESSIONS))}; got {expression!r}.")
-    return EXPRESSIONS[expression](Value(x, "x"), Value(y, "y"))
 
 
 def show_step(drawing: GraphDrawing, steps, k: int) -> str:

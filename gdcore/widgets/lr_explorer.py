@@ -13,26 +13,16 @@ import numpy as np
 from matplotlib.ticker import LogLocator, NullLocator
 
 from ..descent import descend
+from ..experiments.landscapes import DESCENT_PRESETS as PRESETS, landscape
 from ..plotting import PALETTE, clip_path
-from ._landscape import FastExplorer, LandscapePanel, landscape, nice_ceiling
-from ._live import Blitter, Explorer, new_figure
+from ._landscape import FastExplorer, LandscapePanel
+from ._live import Blitter, Explorer, new_figure, nice_ceiling
 
 #: Tolerance on the gradient norm used by the explorer (and its snapshot).
 TOL = 1e-6
 
 #: The loss panel's fixed vertical range (fixed, so a frame need not redraw the axes).
 LOSS_RANGE = (1e-14, 1e10)
-
-#: Per landscape: a start point and a learning rate that show something.
-PRESETS = {
-    "bowl": ((-2.5, 2.0), 0.1),
-    "elongated bowl": ((-2.5, 2.0), 0.05),
-    "line fit": ((-0.5, 4.5), 0.05),
-    "Rosenbrock": ((-1.5, 2.5), 0.001),
-    "Himmelblau": ((0.0, 0.0), 0.01),
-    "Beale": ((1.0, 1.5), 0.01),
-    "saddle": ((1.2, 0.01), 0.1),
-}
 
 
 class _PathDrawing:

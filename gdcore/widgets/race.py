@@ -1,266 +1,46 @@
-r"""Chapter 5's race of optimizers on hard landscapes.
+r"""Chapter 5's race of optimizers, drawn: the live explorer and its static stand-ins.
 
-:func:`race` runs several optimizers from one start on one landscape with
-:func:`gdcore.descent.descend` and returns their runs;
-:func:`steps_to_tolerance` reads off when each one got (and stayed) close to
-the minimum. :class:`RaceExplorer` is the live version (choose racers,
-learning rates, momentum, betas, landscape and start; a button sets the
-heavy-ball optimum on the quadratic) and :func:`race_snapshot` draws the
-same figure for the website.
-
-The landscapes (:data:`LANDSCAPES`): an ill-conditioned quadratic bowl
-(condition number 50), Rosenbrock's valley, a saddle, and the same bowl with
-noisy gradients (:class:`NoisyGradient`), the stochastic case.
+The race itself (racers, courses, tuned learning rates, steps to tolerance)
+is :mod:`gdcore.experiments.race`; this module draws it.
+:class:`RaceExplorer` is the live version (choose racers, learning rates,
+momentum, betas, landscape and start; a button sets the heavy-ball optimum
+on the quadratic), :func:`race_snapshot` draws the same figure for the
+website, :func:`momentum_snapshot` the momentum racer for a few momenta and
+:func:`plot_runs` any runs on a landscape.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Callable
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
-from .. import objectives, optimizers, plotting
-from .._validation import as_finite_array, check_choice, check_int, check_positive, describe
-from ..descent import descend
+from .. import objectives, plotting
+from .._validation import check_choice
+from ..experiments.landscapes import landscape
+from ..experiments.race import (ADAPTIVE, BOWL, BOWL_LR, COURSES, RACERS, course_steps, describe_result,
+                                heavy_ball_settings, race, run_racer, steps_to_tolerance)
 from ..plotting import PALETTE
 from ._landscape import FastExplorer
 from ._live import Blitter, Explorer, new_figure
 
-__all__ = ["NoisyGradient", "RACERS", "LANDSCAPES", "make_optimizer", "heavy_ball_settings", "race",
-           "steps_to_tolerance", "RaceExplorer", "race_snapshot", "momentum_snapshot", "plot_runs"]
+__all__ = ["COLORS", "RaceExplorer", "race_snapshot", "momentum_snapshot", "plot_runs"]
 
-
-class NoisyGradient:
-    r"""An objective whose gradient arrives with Gaussian noise: :math:`\nabla f(\theta) + \sigma\,\xi`.
-
-    The loss is the true one; only ``grad`` is noisy, as in stochastic
-    gradient descent, where a mini-batch gives an unbiased but noisy estimate
-    of the full gradient. :math:`\xi \sim \mathcal N(0, I)` comes from a
-    Generator seeded with ``seed``; :meth:`reset` restarts the noise stream,
-    so that every racer sees the same sequence of noise draws.
-    """
-
-    def __init__(self, objective, noise: float = 0.5, seed: int = 0, name: str | None = None):
-        if not callable(getattr(objective, "grad", None)):
-            raise TypeError(f"objective must have a .grad method; got {describe(objective)}.")
-        self.objective = objective
-        self.noise = check_positive(noise, "noise", allow_zero=True)
-        self.seed = seed
-        self.dim, self.minima = objective.dim, objective.minima
-        self.xlim, self.ylim = objective.xlim, objective.ylim
-        self.labels = getattr(objective, "labels", (r"$\theta_1$", r"$\theta_2$"))
-        self.name = name or f"{objective.name} with noisy gradients (σ = {self.noise:g})"
-        self.reset()
-
-    def reset(self) -> None:
-        self.rng = np.random.default_rng(self.seed)
-
-    @property
-    def min_value(self) -> float:
-        return self.objective.min_value
-
-    def __call__(self, theta):
-        return self.objective(theta)
-
-    def grad(self, theta):
-        g = self.objective.grad(theta)
-        return g + self.noise * self.rng.standard_normal(np.shape(g))
-
-
-#: The racers, by name: each builds its optimizer from (lr, momentum, betas).
-RACERS: dict[str, Callable] = {
-    "GD": lambda lr, momentum, betas: optimizers.SGD(lr=lr),
-    "momentum": lambda lr, momentum, betas: optimizers.SGD(lr=lr, momentum=momentum),
-    "Nesterov": lambda lr, momentum, betas: optimizers.SGD(lr=lr, momentum=momentum,
-                                                           nesterov=momentum > 0),  # μ = 0: plain GD
-    "AdaGrad": lambda lr, momentum, betas: optimizers.AdaGrad(lr=lr),
-    "RMSprop": lambda lr, momentum, betas: optimizers.RMSprop(lr=lr),
-    "AdaDelta": lambda lr, momentum, betas: optimizers.AdaDelta(lr=lr),
-    "Adam": lambda lr, momentum, betas: optimizers.Adam(lr=lr, betas=betas),
-}
-
-#: The racers whose learning rate is the explorer's "adaptive lr" (a step size per coordinate).
-ADAPTIVE = ("AdaGrad", "RMSprop", "AdaDelta", "Adam")
-
+#: Each racer's colour, in every figure of the race.
 COLORS = dict(zip(RACERS, [PALETTE[6], PALETTE[0], PALETTE[5], PALETTE[2], PALETTE[3], PALETTE[4],
                            PALETTE[1]]))
-
-
-def make_optimizer(name: str, lr: float, momentum: float = 0.9, betas=(0.9, 0.999)):
-    """The optimizer of racer ``name`` (one of :data:`RACERS`)."""
-    check_choice(name, "racer", tuple(RACERS))
-    return RACERS[name](lr, momentum, betas)
-
-
-@dataclass
-class Landscape:
-    """A race course: the objective, where to start, the tolerance, the budget and tuned lrs.
-
-    ``tuned`` holds, per racer, the learning rate from the grid
-    :math:`10^{-4}, 10^{-3.75}, \\dots, 10^{0.75}` with which it reached the
-    tolerance, and stayed there, in the fewest steps (momentum 0.9 and
-    Adam's default betas), found by :func:`tune_lr` (RMSprop and AdaDelta
-    never keep the bowl's tolerance; they get lr 0.01 and 1; GD on the bowl
-    gets its theoretical best, 2/(L + μ) = 0.0392). ``lr`` and
-    ``adaptive_lr`` are the explorer's starting values for the plain and the
-    adaptive racers. ``window`` > 1 averages the loss over that many steps
-    before comparing it with ``tol`` (for noisy gradients).
-    """
-
-    make: Callable
-    start: tuple[float, float]
-    tol: float
-    steps: int
-    lr: float
-    adaptive_lr: float
-    tuned: dict[str, float] = field(default_factory=dict)
-    window: int = 1
-
-
-_BOWL = dict(eigenvalues=[1.0, 50.0], angle=30.0, name="ill-conditioned bowl (condition number 50)")
-
-#: The race courses, by name.
-LANDSCAPES: dict[str, Landscape] = {
-    "ill-conditioned bowl": Landscape(
-        lambda: objectives.Quadratic.from_eigenvalues(**_BOWL), start=(-2.5, -1.0), tol=1e-8, steps=1000,
-        lr=0.0392, adaptive_lr=0.3,
-        tuned={"GD": 0.0392, "momentum": 0.0178, "Nesterov": 0.0178, "AdaGrad": 1.0, "RMSprop": 0.01,
-               "AdaDelta": 1.0, "Adam": 0.178}),
-    "Rosenbrock": Landscape(
-        objectives.Rosenbrock, start=(-1.2, 1.0), tol=1e-8, steps=3000, lr=0.002, adaptive_lr=0.1,
-        tuned={"GD": 0.00178, "momentum": 0.00316, "Nesterov": 0.001, "AdaGrad": 1.78, "RMSprop": 0.00178,
-               "AdaDelta": 0.1, "Adam": 0.0562}),
-    "saddle": Landscape(
-        objectives.Saddle, start=(1.2, 0.001), tol=1e-8, steps=1000, lr=0.1, adaptive_lr=0.05,
-        tuned={"GD": 0.562, "momentum": 0.178, "Nesterov": 0.562, "AdaGrad": 1.0, "RMSprop": 0.0316,
-               "AdaDelta": 1.0, "Adam": 0.0316}),
-    "noisy bowl": Landscape(
-        lambda: NoisyGradient(objectives.Quadratic.from_eigenvalues(**_BOWL), noise=0.5, seed=0,
-                              name="ill-conditioned bowl, noisy gradients (σ = 0.5)"),
-        start=(-2.5, -1.0), tol=1e-2, steps=1000, lr=0.01, adaptive_lr=0.1, window=20,
-        tuned={"GD": 0.0178, "momentum": 0.00178, "Nesterov": 0.00178, "AdaGrad": 0.316, "RMSprop": 0.01,
-               "AdaDelta": 3.16, "Adam": 0.0178}),
-}
-
-_OBJECTIVES: dict[str, object] = {}
 
 #: Grey contour lines: the coloured paths stand out, and the PNGs stay small.
 CONTOUR_GREYS = LinearSegmentedColormap.from_list("contour_greys", ["0.25", "0.7"])
 
-
-def landscape_objective(name: str):
-    """The objective of race course ``name`` (built once per process)."""
-    check_choice(name, "landscape", tuple(LANDSCAPES))
-    if name not in _OBJECTIVES:
-        _OBJECTIVES[name] = LANDSCAPES[name].make()
-    return _OBJECTIVES[name]
-
-
-def heavy_ball_settings(quadratic) -> tuple[float, float]:
-    r"""The heavy-ball optimum on a quadratic with curvatures :math:`\mu \le L` (Polyak 1964).
-
-    .. math::
-        \alpha^* = \frac{4}{(\sqrt L + \sqrt\mu)^2}, \qquad
-        \beta^* = \left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2, \qquad \kappa = L / \mu,
-
-    with which the error shrinks like :math:`\left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^t`
-    (times a factor growing like :math:`t`). Returns ``(lr, momentum)``.
-    """
-    L, mu = float(quadratic.L), float(quadratic.mu)
-    kappa = L / mu
-    lr = 4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2
-    momentum = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
-    return float(lr), float(momentum)
-
-
-def steps_to_tolerance(run, tol: float, min_value: float = 0.0, window: int = 1):
-    """The first step after which the loss gap stays ``<= tol`` to the end of the run, or ``None``.
-
-    The gap is ``loss - min_value``, averaged over the last ``window`` steps
-    when ``window > 1``. "Stays" matters: a run that touches the tolerance
-    and bounces away (a too large learning rate) has not arrived.
-    """
-    tol = check_positive(tol, "tol")
-    window = check_int(window, "window")
-    if run.diverged:
-        return None
-    gap = np.asarray(run.losses, dtype=float) - min_value
-    if window > 1:
-        if len(gap) < window:
-            return None
-        gap = np.convolve(gap, np.ones(window) / window, mode="valid")
-    above = np.flatnonzero(~(gap <= tol))
-    if len(above) == 0:
-        return window - 1
-    if above[-1] == len(gap) - 1:
-        return None
-    return int(above[-1]) + window
-
-
-def race(landscape: str, racers=tuple(RACERS), lrs=None, momentum: float = 0.9, betas=(0.9, 0.999),
-         start=None, steps: int | None = None) -> dict:
-    """Run every racer on race course ``landscape``; returns ``{racer: Run}``.
-
-    ``lrs``: a dict of learning rates by racer (default: the course's tuned
-    ones); ``momentum`` is used by "momentum" and "Nesterov", ``betas`` by
-    "Adam"; ``start`` and ``steps`` default to the course's.
-    """
-    course = LANDSCAPES[check_choice(landscape, "landscape", tuple(LANDSCAPES))]
-    for name in racers:
-        check_choice(name, "racer", tuple(RACERS))
-    lrs = {**course.tuned, **(lrs or {})}
-    start = course.start if start is None else tuple(as_finite_array(start, "start", ndim=1))
-    steps = course.steps if steps is None else steps
-    runs = {}
-    for name in racers:
-        runs[name] = _run(landscape, name, lrs[name], momentum, betas, start, steps)
-    return runs
-
-
-def _run(landscape, name, lr, momentum, betas, start, steps):
-    objective = landscape_objective(landscape)
-    if hasattr(objective, "reset"):
-        objective.reset()  # the same noise for every racer
-    optimizer = make_optimizer(name, lr, momentum, betas)
-    return descend(objective, start, optimizer, steps=steps, tol=0.0)
-
-
-def tune_lr(landscape: str, racer: str, grid=None, momentum: float = 0.9) -> float:
-    """The learning rate from ``grid`` with which ``racer`` reaches and keeps the tolerance soonest.
-
-    This is how :data:`LANDSCAPES`' ``tuned`` values were found (it takes a
-    few seconds per racer, so the results are stored).
-    """
-    course = LANDSCAPES[landscape]
-    objective = landscape_objective(landscape)
-    grid = np.round(10 ** np.arange(-4, 0.76, 0.25), 6) if grid is None else grid
-    best = (np.inf, None)
-    for lr in grid:
-        run = _run(landscape, racer, float(lr), momentum, (0.9, 0.999), course.start, course.steps)
-        n = steps_to_tolerance(run, course.tol, objective.min_value, course.window)
-        if n is not None and n < best[0]:
-            best = (n, float(lr))
-    return best[1]
-
-
-def describe_result(run, n) -> str:
-    if run.diverged:
-        return f"diverged at step {run.steps}"
-    return f"{n} steps" if n is not None else "not within budget"
-
-
-# -- drawing ---------------------------------------------------------------------------------------
 
 class _RaceDrawing:
     """Contours with one path per racer, and the loss-gap curves: shared by explorer and snapshot."""
 
     def __init__(self, ax_map, ax_loss=None):
         self.ax_map, self.ax_loss = ax_map, ax_loss
-        self.landscape = None
+        self.course = None
         self._contours: list = []
         self.paths, self.ends, self.curves = {}, {}, {}
         for name in RACERS:
@@ -280,12 +60,12 @@ class _RaceDrawing:
             ax_loss.set_ylabel("loss − minimum loss")
             self.tol_line = ax_loss.axhline(1.0, color="gray", ls=":", lw=1)
 
-    def _show_landscape(self, landscape: str) -> None:
-        if landscape == self.landscape:
+    def _show_course(self, course: str) -> None:
+        if course == self.course:
             return
         for artist in self._contours:
             artist.remove()
-        objective = landscape_objective(landscape)
+        objective = landscape(course)
         before = set(self.ax_map.collections) | set(self.ax_map.lines)
         lines = plotting.contour(self.ax_map, objective, num=100, levels=9, title="", filled=False,
                                  cmap=CONTOUR_GREYS)
@@ -293,37 +73,36 @@ class _RaceDrawing:
         for axis in (self.ax_map.xaxis, self.ax_map.yaxis):  # few ticks: text is what costs
             axis.set_major_locator(MaxNLocator(4))
         self._contours = [a for a in list(self.ax_map.collections) + list(self.ax_map.lines) if a not in before]
-        self.landscape = landscape
+        self.course = course
 
-    def draw(self, landscape: str, runs: dict) -> dict:
-        """Show ``runs`` (``{racer: Run}``) on ``landscape``; returns ``{racer: steps to tolerance}``."""
-        self._show_landscape(landscape)
-        course = LANDSCAPES[landscape]
-        objective = landscape_objective(landscape)
+    def draw(self, name: str, runs: dict) -> dict:
+        """Show ``runs`` (``{racer: Run}``) on race course ``name``; returns ``{racer: steps to tolerance}``."""
+        self._show_course(name)
+        course, objective = COURSES[name], landscape(name)
         results = {}
-        for name in RACERS:
-            run = runs.get(name)
-            path, end = self.paths[name], self.ends[name]
+        for racer in RACERS:
+            run = runs.get(racer)
+            path, end = self.paths[racer], self.ends[racer]
             if run is None:
                 path.set_data([], [])
                 end.set_data([], [])
-                path.set_label(f"_{name}")
+                path.set_label(f"_{racer}")
                 if self.ax_loss is not None:
-                    self.curves[name].set_data([], [])
+                    self.curves[racer].set_data([], [])
                 continue
-            n = steps_to_tolerance(run, course.tol, objective.min_value, course.window)
-            results[name] = n
+            n = course_steps(name, run)
+            results[racer] = n
             pts = plotting.clip_path(run.xs, objective.xlim, objective.ylim)
             path.set_data(pts[:, 0], pts[:, 1])
             end.set_data(pts[-1:, 0], pts[-1:, 1])
-            path.set_label(f"{name}: {describe_result(run, n)}")
+            path.set_label(f"{racer}: {describe_result(run, n)}")
             if self.ax_loss is not None:
                 gap = np.maximum(run.losses - objective.min_value, 1e-16)
                 steps = np.arange(len(gap))
                 if course.window > 1 and len(gap) >= course.window:  # what the tolerance is checked on
                     gap = np.convolve(gap, np.ones(course.window) / course.window, mode="valid")
                     steps = steps[course.window - 1:]
-                self.curves[name].set_data(steps, np.where(np.isfinite(gap), gap, np.nan))
+                self.curves[racer].set_data(steps, np.where(np.isfinite(gap), gap, np.nan))
         first = next(iter(runs.values()), None)
         if first is not None:
             self.start.set_data([first.xs[0, 0]], [first.xs[0, 1]])
@@ -350,12 +129,12 @@ class RaceExplorer(FastExplorer, Explorer):
     def __init__(self, name: str = "ill-conditioned bowl", racers=("GD", "momentum", "Adam"),
                  lr: float | None = None, adaptive_lr: float | None = None, momentum: float = 0.9,
                  beta1: float = 0.9, beta2: float = 0.999, start=None, steps: int = 300):
-        course = LANDSCAPES[check_choice(name, "landscape", tuple(LANDSCAPES))]
-        objective = landscape_objective(name)
+        course = COURSES[check_choice(name, "landscape", tuple(COURSES))]
+        objective = landscape(name)
         start = course.start if start is None else start
         self._cache: dict = {}
         self.controls = {
-            "name": widgets.Dropdown(options=list(LANDSCAPES), value=name, description="landscape"),
+            "name": widgets.Dropdown(options=list(COURSES), value=name, description="landscape"),
             "racers": widgets.SelectMultiple(options=list(RACERS), value=tuple(racers), rows=7,
                                              description="racers"),
             "lr": widgets.FloatLogSlider(value=course.lr if lr is None else lr, base=10, min=-4, max=0,
@@ -388,7 +167,7 @@ class RaceExplorer(FastExplorer, Explorer):
 
     def _switch_landscape(self, name: str, move: bool = True) -> None:
         """A new course: move the start sliders into its window and take its learning rates."""
-        course, objective = LANDSCAPES[name], landscape_objective(name)
+        course, objective = COURSES[name], landscape(name)
         if move:
             self._set_slider("x0", *objective.xlim, course.start[0])
             self._set_slider("y0", *objective.ylim, course.start[1])
@@ -398,7 +177,7 @@ class RaceExplorer(FastExplorer, Explorer):
 
     def set_best_settings(self, _button=None) -> None:
         """Jump to the heavy-ball optimum (quadratic landscapes only) and race GD against it."""
-        objective = landscape_objective(self.controls["name"].value)
+        objective = landscape(self.controls["name"].value)
         if not isinstance(objective, objectives.Quadratic):
             return
         lr, momentum = heavy_ball_settings(objective)
@@ -414,7 +193,7 @@ class RaceExplorer(FastExplorer, Explorer):
             if key not in self._cache:
                 if len(self._cache) > 256:
                     self._cache.clear()
-                self._cache[key] = _run(name, racer, rate, momentum, (beta1, beta2), (x0, y0), steps)
+                self._cache[key] = run_racer(name, racer, rate, momentum, (beta1, beta2), (x0, y0), steps)
             runs[racer] = self._cache[key]
         return runs
 
@@ -426,10 +205,10 @@ class RaceExplorer(FastExplorer, Explorer):
         results = self.drawing.draw(name, runs)
         self.drawing.ax_loss.set_xlim(0, steps)
         self.last_runs, self.last_results = runs, results
-        self.drawing.ax_map.set_title(landscape_objective(name).name, fontsize=10)
+        self.drawing.ax_map.set_title(landscape(name).name, fontsize=10)
         if not runs:
             return "Choose at least one racer (ctrl/cmd-click to select several)."
-        tol = LANDSCAPES[name].tol
+        tol = COURSES[name].tol
         lines = [f'<span style="color:{COLORS[racer]}">&#9632;</span> {racer}: '
                  f"{describe_result(runs[racer], results[racer])}" for racer in runs]
         done = {racer: n for racer, n in results.items() if n is not None}
@@ -445,7 +224,7 @@ class RaceExplorer(FastExplorer, Explorer):
 def plot_runs(objective, runs: dict, tol: float = 1e-8, title: str | None = None, window: int = 1):
     """Paths on the contour plot (left) and loss-gap curves (right) of ``runs`` (``{label: Run}``).
 
-    The legend gives each run's steps to tolerance (:func:`steps_to_tolerance`).
+    The legend gives each run's steps to tolerance (:func:`gdcore.experiments.race.steps_to_tolerance`).
     Returns ``fig, results`` with ``results[label]`` those steps (``None``: not reached).
     """
     import matplotlib.pyplot as plt
@@ -474,7 +253,7 @@ def plot_runs(objective, runs: dict, tol: float = 1e-8, title: str | None = None
     return fig, results
 
 
-def race_snapshot(runs: dict | None = None, landscapes=("ill-conditioned bowl", "Rosenbrock", "saddle", "noisy bowl"),
+def race_snapshot(runs: dict | None = None, landscapes=(BOWL, "Rosenbrock", "saddle", "noisy bowl"),
                   racers=("GD", "momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"), loss_curves: bool = True):
     """The static race: per landscape a contour panel with every racer's path and (below) their loss curves.
 
@@ -489,13 +268,13 @@ def race_snapshot(runs: dict | None = None, landscapes=("ill-conditioned bowl", 
     fig, axes = plt.subplots(rows, len(landscapes), figsize=(3.1 * len(landscapes), 3.15 * rows + 0.4),
                              squeeze=False)
     results = {}
-    for column, landscape in enumerate(landscapes):
+    for column, name in enumerate(landscapes):
         ax_map = axes[0, column]
         ax_loss = axes[1, column] if loss_curves else None
-        these = runs.get(landscape) or race(landscape, racers)
+        these = runs.get(name) or race(name, racers)
         drawing = _RaceDrawing(ax_map, ax_loss)
-        results[landscape] = drawing.draw(landscape, {name: these[name] for name in racers})
-        ax_map.set_title(landscape_objective(landscape).name.replace(" (", "\n(").replace(", ", ",\n"), fontsize=9)
+        results[name] = drawing.draw(name, {racer: these[racer] for racer in racers})
+        ax_map.set_title(landscape(name).name.replace(" (", "\n(").replace(", ", ",\n"), fontsize=9)
         if ax_loss is not None and column:
             ax_loss.set_ylabel("")
     handles = [drawing.paths[name] for name in racers]
@@ -503,20 +282,20 @@ def race_snapshot(runs: dict | None = None, landscapes=("ill-conditioned bowl", 
     return fig, results
 
 
-def momentum_snapshot(momenta=(0.0, 0.3, 0.9), lr: float = 0.0392, steps: int = 300):
-    """The explorer's static stand-in: the momentum racer on the bowl for a few momenta, then the
-    heavy-ball optimum ("best settings"). Returns ``fig, results`` (steps to tolerance per panel)."""
+def momentum_snapshot(momenta=(0.0, 0.3, 0.9), lr: float = BOWL_LR, steps: int = 300):
+    """The explorer's static stand-in: the momentum racer on the bowl for a few momenta (at ``lr``,
+    by default plain gradient descent's best, 2/(λ_max + λ_min)), then the heavy-ball optimum
+    ("best settings"). Returns ``fig, results`` (steps to tolerance per panel)."""
     import matplotlib.pyplot as plt
 
-    landscape = "ill-conditioned bowl"
-    course, objective = LANDSCAPES[landscape], landscape_objective(landscape)
+    objective = landscape(BOWL)
     best_lr, best_momentum = heavy_ball_settings(objective)
     settings = [(lr, m) for m in momenta] + [(best_lr, best_momentum)]
     fig, axes = plt.subplots(1, len(settings), figsize=(2.9 * len(settings), 3.3), sharey=True)
     results = {}
     for i, (ax, (rate, m)) in enumerate(zip(axes, settings)):
-        run = _run(landscape, "momentum", rate, m, (0.9, 0.999), course.start, steps)
-        n = _RaceDrawing(ax).draw(landscape, {"momentum": run})["momentum"]
+        run = run_racer(BOWL, "momentum", rate, m, steps=steps)
+        n = _RaceDrawing(ax).draw(BOWL, {"momentum": run})["momentum"]
         label = "best settings" if i == len(momenta) else f"momentum {m:g}"
         results[label] = n
         ax.set_title(f"{label}: lr {rate:.4g}, μ {m:.2f}\n{describe_result(run, n)}", fontsize=9)

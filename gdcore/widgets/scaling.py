@@ -1,133 +1,34 @@
 r"""Chapter 7's explorer: how feature scaling turns a needle-thin valley round.
 
-The landscape is the least-squares loss of the airfoil data (training
-split) with two inputs, frequency (Hz, in the thousands) and suction-side
-displacement thickness (m, around 0.01), as a function of their two weights.
-The intercept takes its best value for every pair of weights (that is the
-same as centring both inputs and the target), so the picture is 2-D:
-
-.. math::
-    L(w) - L^* = \tfrac12 (w - w^*)^\top H (w - w^*), \qquad
-    H = \tfrac{2}{n} X_c^\top X_c ,
-
-a :class:`gdcore.objectives.Quadratic`. The controls choose the scaling of
-the inputs (none, min-max, standard) and a unit factor for the thickness
-(1 is metres, 1000 millimetres). Left: the loss contours and gradient
-descent from :math:`w = 0` at the best fixed step
+The experiment (the airfoil least-squares landscape over two weights, after
+a scaling, and the exact steps gradient descent needs) is
+:mod:`gdcore.experiments.scaling`; this module draws it. The controls choose
+the scaling of the inputs (none, min-max, standard) and a unit factor for
+the thickness (1 is metres, 1000 millimetres). Left: the loss contours and
+gradient descent from :math:`w = 0` at the best fixed step
 :math:`\alpha = 2/(\lambda_{\max} + \lambda_{\min})`, just below the
 stability limit :math:`2/\lambda_{\max}`. Right: the excess loss against the
 step, down to the tolerance (within 0.1 % of the best loss). The verdict
-gives the condition number and the steps gradient descent needs, computed
-exactly from the eigenvalues (they can run into the billions).
+gives the condition number and the steps gradient descent needs.
 """
 
 from __future__ import annotations
-
-import functools
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import data, objectives, preprocessing
 from .._validation import check_choice, check_positive
 from ..descent import descend
+from ..experiments.scaling import (SCALINGS, TOLERANCE, exact_steps_to_tolerance, excess_loss, scaling_problem,
+                                   steps_text)
 from ..plotting import PALETTE
 from ._live import Explorer, few_log_ticks, new_figure
 
-__all__ = ["SCALINGS", "TOLERANCE", "ScalingExplorer", "scaling_problem", "scaling_snapshot",
-           "steps_text", "steps_to_tolerance"]
-
-#: The scalings the explorer offers.
-SCALINGS = ("none", "min-max", "standard")
-
-#: Gradient descent has converged once the loss is within this fraction of the best loss.
-TOLERANCE = 1e-3
-
-#: The two airfoil inputs of the picture, and their short names.
-FEATURES = ("frequency_hz", "suction_side_displacement_thickness_m")
-SHORT = ("frequency", "thickness")
+__all__ = ["ScalingExplorer", "scaling_snapshot"]
 
 PATH_STEPS = 40  # the gradient descent steps drawn on the contours
 LEVELS = (1.0, 0.5, 0.2, 0.05, 0.01)  # contour levels, as fractions of the starting excess loss
-
-
-@functools.lru_cache(maxsize=1)
-def _training_data() -> tuple[np.ndarray, np.ndarray]:
-    """The two inputs and the target of the airfoil training split (80 %, seed 0)."""
-    airfoil = data.load_airfoil()
-    columns = [airfoil.feature_names.index(name) for name in FEATURES]
-    X_train, _, y_train, _ = data.train_test_split(airfoil.X[:, columns], airfoil.y, 0.2, seed=0)
-    return X_train, y_train
-
-
-def scaling_problem(scaling: str = "none", factor: float = 1.0, X=None, y=None) -> objectives.Quadratic:
-    r"""The 2-D least-squares landscape after ``scaling``, with the second input times ``factor``.
-
-    Returns a :class:`~gdcore.objectives.Quadratic` whose value is the excess
-    loss :math:`L(w) - L^*` (the intercept at its best); its attribute
-    ``best_loss`` is :math:`L^*`, the mean squared error of the best fit.
-    Without ``X, y`` it uses the airfoil training split (frequency, thickness).
-    """
-    check_choice(scaling, "scaling", SCALINGS)
-    factor = check_positive(factor, "factor")
-    if X is None or y is None:
-        X, y = _training_data()
-    X = np.asarray(X, dtype=float) * np.array([1.0, factor])
-    if scaling == "min-max":
-        X = preprocessing.MinMaxScaler().fit_transform(X)
-    elif scaling == "standard":
-        X = preprocessing.StandardScaler().fit_transform(X)
-    Xc, yc = X - X.mean(axis=0), y - y.mean()  # the best intercept, for every pair of weights
-    n = len(yc)
-    bowl = objectives.Quadratic(2.0 / n * Xc.T @ Xc, 2.0 / n * Xc.T @ yc,
-                                name=f"{scaling} scaling, thickness × {factor:g}")
-    w_best = bowl.minima[0]
-    bowl.best_loss = float(np.mean((Xc @ w_best - yc) ** 2))
-    bowl.labels = (f"weight of {SHORT[0]}", f"weight of {SHORT[1]}")
-    return bowl
-
-
-def _excess_loss(bowl, lr: float, start, t) -> np.ndarray:
-    r"""Excess loss after ``t`` gradient descent steps (``t`` real, vectorized), exactly.
-
-    In the eigenbasis of :math:`H` every coordinate of the error shrinks by
-    :math:`|1 - \alpha\lambda_i|` per step, so
-    :math:`L_t - L^* = \sum_i \tfrac12 \lambda_i c_i^2 |1 - \alpha\lambda_i|^{2t}`.
-    """
-    lam, Q = np.linalg.eigh(bowl.A)
-    c = Q.T @ (np.asarray(start, dtype=float) - bowl.minima[0])
-    # log|1 - a| for 0 < a < 2, accurately even when a is within 1e-12 of 0 or 2
-    a = lr * lam
-    log_rate = np.log1p(-np.minimum(a, 2.0 - a))
-    t = np.asarray(t, dtype=float)
-    return np.sum(0.5 * lam * c**2 * np.exp(2.0 * np.multiply.outer(t, log_rate)), axis=-1)
-
-
-def steps_to_tolerance(bowl, lr: float | None = None, start=(0.0, 0.0), tolerance: float = TOLERANCE) -> int:
-    """The number of gradient descent steps from ``start`` until the loss is within
-    ``tolerance`` (a fraction) of the best loss; exact, however many billions it is.
-
-    ``lr`` defaults to the best fixed step ``bowl.best_lr``; it must be below
-    the stability limit ``2 / L`` (beyond it the loss never gets there).
-    """
-    lr = bowl.best_lr if lr is None else check_positive(lr, "lr")
-    if lr >= bowl.stability_limit:
-        raise ValueError(f"lr = {lr:.4g} is not below the stability limit 2/L = {bowl.stability_limit:.4g}: "
-                         "gradient descent does not converge.")
-    target = tolerance * bowl.best_loss
-    if _excess_loss(bowl, lr, start, 0) <= target:
-        return 0
-    low, high = 0, 1
-    while _excess_loss(bowl, lr, start, high) > target:  # each term shrinks, so the excess loss does
-        low, high = high, high * 2
-    while high - low > 1:
-        middle = (low + high) // 2
-        if _excess_loss(bowl, lr, start, middle) > target:
-            low = middle
-        else:
-            high = middle
-    return high
 
 
 def _number_html(x: float) -> str:
@@ -137,20 +38,6 @@ def _number_html(x: float) -> str:
         return text
     mantissa, exponent = text.split("e")
     return f"{mantissa} × 10<sup>{int(exponent)}</sup>"
-
-
-def steps_text(steps: int, style: str = "plain") -> str:
-    """A step count for people: ``1,035``, or ``1.0 × 10^11`` as ``style`` writes powers
-    (``"plain"``, ``"html"`` or ``"tex"``, matplotlib's mathtext)."""
-    if steps < 1_000_000:
-        return f"{steps:,}"
-    exponent = int(np.floor(np.log10(steps)))
-    mantissa = f"{steps / 10**exponent:.1f}"
-    if style == "html":
-        return f"{mantissa} × 10<sup>{exponent}</sup>"
-    if style == "tex":
-        return rf"${mantissa} \times 10^{{{exponent}}}$"
-    return f"{mantissa} × 10^{exponent}"
 
 
 class _ScalingDrawing:
@@ -200,12 +87,12 @@ class _ScalingDrawing:
         self.ax.set_ylim(center[1] - half, center[1] + half)
         self.ax.set_xlabel(bowl.labels[0])
         self.ax.set_ylabel(bowl.labels[1])
-        steps = steps_to_tolerance(bowl, lr)
+        steps = exact_steps_to_tolerance(bowl, lr)
         if self.ax_loss is not None:
             ts = np.unique(np.round(np.geomspace(1, max(2 * steps, 10), 150)))
-            excess = _excess_loss(bowl, lr, start, ts) / bowl.best_loss
+            excess = excess_loss(bowl, lr, start, ts) / bowl.best_loss
             self.curve.set_data(ts, excess)
-            self.marker.set_data([steps], [_excess_loss(bowl, lr, start, steps) / bowl.best_loss])
+            self.marker.set_data([steps], [excess_loss(bowl, lr, start, steps) / bowl.best_loss])
             self.ax_loss.set_xlim(1, ts[-1])
             self.ax_loss.set_ylim(TOLERANCE / 10, max(excess.max(), 1.0) * 2)
             self.ax_loss.set_title(f"{steps_text(steps, 'tex')} steps to within 0.1 % of L*")

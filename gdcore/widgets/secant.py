@@ -116,15 +116,39 @@ class SecantExplorer(Explorer):
 
 
 def secant_snapshot(function: str = "sin(x)", x: float = 1.0, hs=(1.0, 0.3, 0.03),
-                    method: str = "forward"):
-    """The static stand-in for the explorer: one panel per step h; returns the figure."""
+                    method: str = "forward", error_panel: bool = False):
+    """The static stand-in for the explorer: one panel per step h; returns the figure.
+
+    With ``error_panel=True`` a last panel shows what the explorer's right panel
+    shows: the error against h over the slider's range, with the steps of the
+    other panels marked and the tolerance line of the live verdict.
+    """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(hs), figsize=(3.4 * len(hs), 3.2), sharey=True)
-    for ax, h in zip(np.atleast_1d(axes), hs):
+    n = len(hs) + bool(error_panel)
+    fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.2))
+    axes = np.atleast_1d(axes)
+    for ax, h in zip(axes, hs):
         slope, exact = _SecantDrawing(ax).draw(function, x, h, method)
         ax.set_title(f"h = {h:g}: secant {slope:.3f}\ntangent {exact:.3f}", fontsize=10)
         ax.get_legend().remove()
-    np.atleast_1d(axes)[0].legend(loc="upper left", fontsize=8)
+        if ax is not axes[0]:
+            ax.sharey(axes[0])
+            ax.set_ylabel("")
+    axes[0].legend(loc="lower right", fontsize=8)
+    if error_panel:
+        ax = axes[-1]
+        f, df = FUNCTIONS[function]
+        steps = np.logspace(-3, 0.5, 141)  # the explorer's h slider
+        errors = np.abs(derivatives.derivative(f, x, h=steps, method=method) - float(df(x)))
+        ax.loglog(steps, errors, color=PALETTE[0], label="error")
+        ax.loglog(hs, np.abs(derivatives.derivative(f, x, h=np.asarray(hs, dtype=float), method=method)
+                             - float(df(x))), "o", color=PALETTE[1], label="the steps shown")
+        ax.axhline(TOLERANCE, color="gray", lw=1, ls=":", label=f"tolerance {TOLERANCE:g}")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.set_xlabel("step h")
+        ax.set_ylabel("|slope − f′(x)|")
+        ax.set_title("error of the difference quotient", fontsize=10)
+        ax.legend(loc="lower right", fontsize=8)
     fig.suptitle(f"{method} secant of {function} at x = {x:g} as h shrinks")
     return fig

@@ -26,6 +26,7 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 BROWSER_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"]
 # The files the site is built from: when one is newer than build/html, rebuild.
 SITE_SOURCES = ["_config.yml", "_toc.yml", "*.md", "*.bib", "chapters/**/*.ipynb", "chapters/**/*.md",
+                "appendix/**/*.ipynb",
                 "_static/**/*", "_ext/**/*.py", "_vendor/**/*"]
 
 

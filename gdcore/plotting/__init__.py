@@ -1,5 +1,9 @@
 """Figures for the book: one style, and the plots several chapters draw.
 
+Contour and surface plots of landscapes with descent paths live here;
+computational graphs are drawn by :mod:`gdcore.plotting.graph`
+(:func:`draw_graph`).
+
 Every figure has an opaque white background and dark text, so it stays
 readable on the website's dark theme as well as the light one.
 """
@@ -9,6 +13,8 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+
+from .graph import GraphDrawing, draw_graph  # noqa: F401
 
 #: A colour-blind-safe palette (Okabe & Ito), used in this order.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
