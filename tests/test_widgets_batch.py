@@ -65,7 +65,18 @@ def test_snapshot_has_one_labelled_panel_per_setting():
     axes = [ax for ax in fig.axes if ax.get_visible()]
     assert len(axes) == 2
     assert all(ax.get_xlabel() == "epochs (samples seen / n)" for ax in axes)
-    assert "1.65% above the optimum" in axes[1].get_title()
+    assert "1.65% above optimum" in axes[1].get_title()
+    plt.close(fig)
+
+
+def test_snapshot_says_where_a_run_diverged_and_titles_in_percent():
+    import matplotlib.pyplot as plt
+
+    fig = widgets.batch_snapshot(settings=((32, 0.005), (32, 0.5)), epochs=2)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert "% above optimum" in axes[0].get_title() and "times" not in axes[0].get_title()
+    assert any("stochastic: diverged" in text.get_text() for text in axes[1].texts)
+    assert not any("diverged" in text.get_text() for text in axes[0].texts)
     plt.close(fig)
 
 

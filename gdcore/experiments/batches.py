@@ -61,7 +61,7 @@ def airfoil_problem() -> AirfoilProblem:
 
 
 def budget_run(batch_size, lr, epochs: int, record_path: bool = False) -> descent.History:
-    """``fit`` on the airfoil problem from zeros with plain SGD: the runs the explorer and exercise 4.4 use."""
+    """``fit`` on the airfoil problem from zeros with plain SGD: (seed 0): the runs the explorer shows."""
     p = airfoil_problem()
     return descent.fit(p.model, p.X_train, p.y_train, optimizers.SGD(lr=lr), epochs=epochs,
                        batch_size=batch_size, seed=SEED, params=np.zeros(p.model.n_params),

@@ -40,7 +40,7 @@ class NoisyGradient:
         self.dim, self.minima = objective.dim, objective.minima
         self.xlim, self.ylim = objective.xlim, objective.ylim
         self.labels = getattr(objective, "labels", (r"$\theta_1$", r"$\theta_2$"))
-        self.name = name or f"{objective.name} with noisy gradients (σ = {self.noise:g})"
+        self.name = name or f"{objective.name} with noisy gradients (s_g = {self.noise:g})"
         self.reset()
 
     def reset(self) -> None:
@@ -67,7 +67,7 @@ def _race_courses() -> dict:
     return {
         "ill-conditioned bowl": _ill_conditioned_bowl(),
         "noisy bowl": NoisyGradient(_ill_conditioned_bowl(), noise=0.5, seed=0,
-                                    name="ill-conditioned bowl, noisy gradients (σ = 0.5)"),
+                                    name="ill-conditioned bowl, noisy gradients (s_g = 0.5)"),
     }
 
 

@@ -111,8 +111,14 @@ def batch_snapshot(settings=((32, 0.005), (32, 0.05), (32, 0.5)), epochs: int = 
     for i, (ax, (batch_size, lr)) in enumerate(zip(axes, settings)):
         drawing = _BatchDrawing(ax, legend=False)
         final = drawing.draw(batch_size, lr, epochs)
-        ax.set_title(f"B = {batch_size}, lr = {lr:g}\nafter {epochs} epochs: {describe_excess(final)}",
-                     fontsize=10)
+        words = f"{final:,.{0 if final >= 100 else 2}f}% above optimum" if np.isfinite(final) else "diverged"
+        ax.set_title(f"B = {batch_size}, lr = {lr:g}; mini-batch after\n{epochs} epochs: {words}", fontsize=10)
+        off_chart = [name for name, size in (("batch", None), ("stochastic", 1), (f"mini-batch (B = {batch_size})",
+                                                                                    batch_size))
+                     if excess_curve(size, lr)[2].diverged]
+        for k, name in enumerate(off_chart):  # a diverged run's curve leaves the chart: say so in the panel
+            ax.text(0.03, 0.04 + 0.09 * k, f"{name}: diverged (off the chart)", transform=ax.transAxes,
+                    va="bottom", fontsize=8, bbox=dict(facecolor="white", edgecolor="none", alpha=0.8))
         if i:
             ax.set_ylabel("")
     handles, labels = axes[0].get_legend_handles_labels()

@@ -92,8 +92,8 @@ class LearningRateExplorer(FastExplorer, Explorer):
             "y0": widgets.FloatSlider(value=start[1], min=objective.ylim[0], max=objective.ylim[1],
                                       step=0.01, description="start θ₂"),
         }
-        self.best_button = widgets.Button(description="best lr 2/(L+μ)",
-                                          tooltip="set the learning rate to 2/(L+μ) (quadratic landscapes)")
+        self.best_button = widgets.Button(description="best lr 2/(λmax+λmin)",
+                                          tooltip="set the learning rate to 2/(λ_max + λ_min) (quadratic landscapes)")
         self.best_button.on_click(self._set_best_lr)
         self.fig = new_figure(figsize=(9.0, 3.9))
         ax_map, ax_loss = self.fig.subplots(1, 2)

@@ -138,7 +138,7 @@ class RaceExplorer(FastExplorer, Explorer):
             "racers": widgets.SelectMultiple(options=list(RACERS), value=tuple(racers), rows=7,
                                              description="racers"),
             "lr": widgets.FloatLogSlider(value=course.lr if lr is None else lr, base=10, min=-4, max=0,
-                                         step=0.01, description="lr", readout_format=".4f"),
+                                         step=0.001, description="lr", readout_format=".4f"),
             "adaptive_lr": widgets.FloatLogSlider(value=course.adaptive_lr if adaptive_lr is None else adaptive_lr,
                                                   base=10, min=-3, max=0.5, step=0.01,
                                                   description="adaptive lr", readout_format=".4f"),
@@ -153,7 +153,7 @@ class RaceExplorer(FastExplorer, Explorer):
             "steps": widgets.IntSlider(value=steps, min=10, max=1000, step=10, description="steps"),
         }
         self.best_button = widgets.Button(description="best settings",
-                                          tooltip="heavy-ball optimum: lr = 4/(√L+√μ)², momentum = ((√κ−1)/(√κ+1))²")
+                                          tooltip="heavy-ball optimum: α* = 4/(√λmax+√λmin)², β* = ((√κ−1)/(√κ+1))²")
         self.best_button.on_click(self.set_best_settings)
         self.fig = new_figure(figsize=(9.0, 3.8))
         ax_map, ax_loss = self.fig.subplots(1, 2)
@@ -298,7 +298,7 @@ def momentum_snapshot(momenta=(0.0, 0.3, 0.9), lr: float = BOWL_LR, steps: int =
         n = _RaceDrawing(ax).draw(BOWL, {"momentum": run})["momentum"]
         label = "best settings" if i == len(momenta) else f"momentum {m:g}"
         results[label] = n
-        ax.set_title(f"{label}: lr {rate:.4g}, μ {m:.2f}\n{describe_result(run, n)}", fontsize=9)
+        ax.set_title(f"{label}: α = {rate:.4g}, β = {m:.2f}\n{describe_result(run, n)}", fontsize=9)
         if i:
             ax.set_ylabel("")
     fig.suptitle(f"heavy-ball momentum on the {objective.name}, {steps}-step budget")
