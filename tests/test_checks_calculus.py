@@ -37,6 +37,13 @@ def test_secant_step_widget_exercise():
     assert not r.passed and "more than 0.01" in r.message
     r = checks.check_secant_step(0.001)
     assert not r.passed and "not the largest" in r.message
+    # The routes the task offers: the slider (0.0224), the exact crossing (0.0236), the
+    # first-order formula 0.02 / sin(1) = 0.0238, the solution's "about 0.024", a reading of the
+    # log-scale figure (0.025); all pass. A step 30 % too large does not.
+    for answer in [0.0224, 0.0236, 0.02 / np.sin(1.0), 0.024, 0.025]:
+        assert checks.check_secant_step(answer).passed, answer
+    assert not checks.check_secant_step(0.03).passed
+    assert not checks.check_secant_step(0.02 / np.cos(1.0)).passed  # f''(1) taken as cos(1)
 
 
 def test_student_exceptions_become_one_sentence():
@@ -106,8 +113,12 @@ def test_predicted_step():
     assert not r.passed and "upside down" in r.message
     r = checks.check_predicted_step(1e-3)
     assert not r.passed and "larger than the balance" in r.message
-    for r in [checks.check_predicted_step(right * 3), checks.check_predicted_step(EPS ** (1 / 3))]:
-        assert f"{right:.2g}" not in r.message  # a failure never prints the answer
+    wrong = [right * 3, EPS ** (1 / 3), (3 * EPS) ** (1 / 3), (3 * EPS / 100) ** (1 / 3),
+             (3 * EPS / 10) ** (1 / 3), 2 * np.sqrt(EPS / 100)]
+    for r in [checks.check_predicted_step(h) for h in wrong]:
+        assert not r.passed
+        assert f"{right:.2g}" not in r.message  # a failure never prints the answer,
+        assert "1000" not in r.message and "10³" not in r.message  # nor the third derivative it is built from
     assert not checks.check_predicted_step(-1e-6).passed
 
 

@@ -20,6 +20,8 @@ def test_line_fit_gradient():
     assert not r.passed and "factor 2" in r.message
     r = checks.check_line_fit_gradient(lambda w, b, x, y: right_line_fit_gradient(w, b, x, y) * len(x))
     assert not r.passed and "mean" in r.message
+    r = checks.check_line_fit_gradient(lambda w, b, x, y: right_line_fit_gradient(w, b, x, y) * len(x) / 2)
+    assert not r.passed and "n/2 times" in r.message and "factor 2" in r.message  # summed, and the 2 dropped
     r = checks.check_line_fit_gradient(lambda w, b, x, y: -right_line_fit_gradient(w, b, x, y))
     assert not r.passed and "sign" in r.message
     r = checks.check_line_fit_gradient(lambda w, b, x, y: 2 * np.array([np.mean(w * x + b - y)] * 2))

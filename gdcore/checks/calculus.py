@@ -84,12 +84,12 @@ def check_best_step(best_h):
         return passed(f"h = {fmt(best_h, 2)} gives an error of {fmt(error, 2)}; the measured optimum is near "
                       f"h = {fmt(best, 2)}, where truncation error (∝ h²) meets round-off error (∝ ε_mach/h).")
     if best_h < best / 10:
-        why = ("round-off dominates there: f(x + h) and f(x − h) agree in almost every digit. "
-               "Take a larger h (more than ten times larger).")
+        why = ("this h is more than ten times smaller than the step with the smallest error, and round-off "
+               "dominates there: f(x + h) and f(x − h) agree in almost every digit. Take a larger h.")
     else:
-        why = "truncation dominates there: the error still falls like h² as h shrinks. Take a smaller h."
-    return failed(f"With h = {fmt(best_h, 2)} the error is {fmt(error, 2)}, more than ten times the smallest "
-                  f"error a step can reach: {why}")
+        why = ("this h is more than ten times larger than the step with the smallest error, and truncation "
+               "dominates there: the error still falls like h² as h shrinks. Take a smaller h.")
+    return failed(f"With h = {fmt(best_h, 2)} the error is {fmt(error, 2)}, but {why}")
 
 
 def _forward_error_sin(h) -> float:
@@ -105,21 +105,32 @@ def _largest_forward_step(tolerance: float = 0.01) -> float:
     return low
 
 
+#: How far above the exact largest step an answer may lie and still pass: a value read off a
+#: log-scale figure, or from the first-order error h·|f″(1)|/2 (which slightly underestimates the
+#: error), cannot be exact.
+SECANT_SLACK = 1.1
+
+
 @exercise("1.4", "secant to tangent (widget)")
 @graded
 def check_secant_step(h_secant):
-    """``h_secant`` should keep the forward secant of sin at x = 1 within 0.01 of the tangent, and not be needlessly small."""
+    """``h_secant`` should be the largest step keeping the forward secant of sin at x = 1 within 0.01.
+
+    Any step from half the exact largest step up to 10 % above it passes.
+    """
     h = positive(h_secant, "h_secant", "0.05")
     error = _forward_error_sin(h)
     largest = _largest_forward_step()
-    if error > 0.01:
+    if h > SECANT_SLACK * largest:
         return failed(f"With h = {fmt(h, 3)} the secant slope is off by {fmt(error, 3)}, more than 0.01. "
                       f"Shrink h until the explorer says 'within'.")
     if h < largest / 2:
         return failed(f"h = {fmt(h, 3)} is within 0.01 (error {fmt(error, 3)}), but it is not the largest such step: "
                       f"steps more than twice yours still work. Increase h until the verdict flips, then step back.")
-    return passed(f"h = {fmt(h, 3)} gives an error of {fmt(error, 3)}, within 0.01; the exact largest step is "
-                  f"{fmt(largest, 3)}. The forward error is about h·|f″(1)|/2 = h·sin(1)/2 ≈ {np.sin(1) / 2:.2f}·h.")
+    verdict = "within 0.01" if error <= 0.01 else "a hair above 0.01, close enough to the crossing"
+    return passed(f"h = {fmt(h, 3)} gives an error of {fmt(error, 3)}, {verdict}; the exact largest step is "
+                  f"{fmt(largest, 3)}. The forward error is about h·|f″(1)|/2 = h·sin(1)/2 ≈ {np.sin(1) / 2:.2f}·h "
+                  f"(a little more, from the next Taylor term).")
 
 
 # -- exercise 1.5: predict the best step of the central difference for exp(10x) at x = 0 ----------
@@ -157,18 +168,22 @@ def check_predicted_step(h_predicted):
                       f"Now measure it (the next cell).")
     candidates = {
         "ε_mach^(1/3), the rule of thumb for a function whose derivatives are about 1, leaves out the "
-        "derivative bound: here |f'''(0)| = 1000 makes truncation error grow a thousand times faster, "
+        "derivative bound: here |f'''(0)| is far larger than 1, which makes truncation error grow faster, "
         "so the balance moves to a smaller h.": EPS ** (1 / 3),
         "(3·ε_mach)^(1/3) still assumes |f'''| = |f|: put in |f'''(0)| for f(x) = e^(10x), which the "
-        "chain rule gives as 10³.": (3 * EPS) ** (1 / 3),
+        "chain rule gives (each derivative brings out the inner factor once more).": (3 * EPS) ** (1 / 3),
         "That is a square root, the balance for a one-sided quotient (error ∝ h). The central "
         "quotient's truncation error is ∝ h², so the balance gives a cube root.": np.sqrt(EPS),
         "That looks like the one-sided balance: the central quotient's truncation error is ∝ h² "
         "(with |f'''|/6), which gives a cube root, not a square root.": np.sqrt(2 * EPS / SCALE**2),
         "The derivative bound is upside down: a larger |f'''| makes truncation worse, so it must "
         "make the best step smaller (divide by |f'''|, do not multiply).": (3 * EPS * SCALE**3) ** (1 / 3),
-        "That used |f''(0)| = 100 or |f'(0)| = 10: the central quotient's truncation error is "
-        "(h²/6)·|f'''|, so it is the third derivative, 10³, that counts.": (3 * EPS / SCALE**2) ** (1 / 3),
+        "That used |f''(0)| instead of |f'''(0)|: the central quotient's truncation error is "
+        "(h²/6)·|f'''|, so it is the third derivative that counts.": (3 * EPS / SCALE**2) ** (1 / 3),
+        "That used |f'(0)| instead of |f'''(0)|: the central quotient's truncation error is "
+        "(h²/6)·|f'''|, so it is the third derivative that counts.": (3 * EPS / SCALE) ** (1 / 3),
+        "That looks like the one-sided balance, 2·(ε_mach·|f| / |f''|)^(1/2): the central quotient's "
+        "truncation error is ∝ h² (with |f'''|/6), which gives a cube root.": 2 * np.sqrt(EPS / SCALE**2),
     }
     for hint, value in candidates.items():
         if abs(h / value - 1) <= 0.3:

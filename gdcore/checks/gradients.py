@@ -37,8 +37,11 @@ def check_line_fit_gradient(line_fit_gradient):
         where = f"At (w, b) = ({fmt(w)}, {fmt(b)}) you returned {shown}, expected {wanted}."
         if np.allclose(got, expected / 2):
             hint = "That is half the gradient: the derivative of r² is 2r, so keep the factor 2."
-        elif np.allclose(got, expected * len(x)) or np.allclose(got, expected * len(x) / 2):
+        elif np.allclose(got, expected * len(x)):
             hint = "That is n times too large: the loss is the mean, so divide the sum by n."
+        elif np.allclose(got, expected * len(x) / 2):
+            hint = ("That is n/2 times too large: the loss is the mean, so divide the sum by n, and keep "
+                    "the factor 2 that the derivative of r² brings.")
         elif np.allclose(got, -expected):
             hint = "The sign is flipped: use the residual w·x + b − y (prediction minus target)."
         elif np.allclose(got, expected[::-1]):
@@ -141,10 +144,10 @@ def check_gradient_from_step(gradient_from_step):
     return failed(f"{where} {hint}")
 
 
-# -- exercise 2.5: Himmelblau's gradient at θ_A = (1, 2), derived by hand -------------------------
+# -- exercise 2.5: Himmelblau's gradient at θ_B = (1, 2), derived by hand -------------------------
 
 #: The point of exercise 2.5.
-THETA_A = np.array([1.0, 2.0])
+THETA_B = np.array([1.0, 2.0])
 
 
 def _himmelblau_slips(theta) -> dict[str, np.ndarray]:
@@ -167,17 +170,17 @@ def _himmelblau_slips(theta) -> dict[str, np.ndarray]:
 
 @exercise("2.5", "a gradient by hand")
 @graded
-def check_hand_gradient(grad_at_A):
-    """``grad_at_A`` should be ∇L(1, 2) of Himmelblau's function, derived by hand."""
-    got = vector(grad_at_A, "grad_at_A", 2, "(-1.5, 4.0)")
+def check_hand_gradient(grad_at_B):
+    """``grad_at_B`` should be ∇L(1, 2) of Himmelblau's function, derived by hand."""
+    got = vector(grad_at_B, "grad_at_B", 2, "(-1.5, 4.0)")
     L = objectives.Himmelblau()
-    right = L.grad(THETA_A)
+    right = L.grad(THETA_B)
     if np.allclose(got, right, rtol=1e-6, atol=1e-9):
-        numerical = derivatives.gradient(L, THETA_A)
+        numerical = derivatives.gradient(L, THETA_B)
         return passed(f"∇L(1, 2) = {fmt_vec(got)}. Central differences agree "
                       f"(relative error below {bound(derivatives.relative_error(numerical, right))}), "
-                      "and both components are negative: from θ_A, increasing either parameter lowers L.")
-    for hint, slip in _himmelblau_slips(THETA_A).items():
+                      "and both components are negative: from θ_B, increasing either parameter lowers L.")
+    for hint, slip in _himmelblau_slips(THETA_B).items():
         if np.allclose(got, slip, rtol=1e-6, atol=1e-9):
             return failed(f"{fmt_vec(got)} is not ∇L(1, 2). {hint}")
     right_parts = [name for name, g, r in zip(("∂L/∂θ₁", "∂L/∂θ₂"), got, right) if np.isclose(g, r)]
