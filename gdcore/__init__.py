@@ -12,8 +12,9 @@ import importlib
 __version__ = "0.1.0"
 
 MODULES = (
-    "autodiff", "checks", "data", "derivatives", "descent", "experiments", "initializers", "models",
-    "objectives", "optimizers", "plotting", "preprocessing", "schedules", "widgets",
+    "activations", "autodiff", "checks", "data", "derivatives", "descent", "experiments",
+    "initializers", "mlp", "models", "objectives", "optimizers", "plotting", "preprocessing",
+    "schedules", "widgets",
 )
 
 __all__ = list(MODULES)

@@ -21,7 +21,8 @@ from typing import Iterator
 
 import numpy as np
 
-from ._validation import as_finite_array, check_in_range, check_int, check_positive, describe
+from ._validation import (as_finite_array, as_generator, as_real, check_flag, check_in_range, check_int,
+                          check_positive, check_X_y, describe)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -137,33 +138,9 @@ def load_digits() -> Dataset:
 
 
 # --------------------------------------------------------------------------- #
-# Checking, splitting, batching
+# Splitting and batching (``check_X_y`` and ``as_generator`` are the input checks of
+# gdcore._validation, offered here too: every function below starts with them)
 # --------------------------------------------------------------------------- #
-
-def as_generator(seed_or_rng, name: str = "seed") -> np.random.Generator:
-    """A ``numpy.random.Generator`` from an int seed, ``None`` (fresh entropy) or a Generator."""
-    if isinstance(seed_or_rng, np.random.Generator):
-        return seed_or_rng
-    if seed_or_rng is None:
-        return np.random.default_rng()
-    check_int(seed_or_rng, name, minimum=0)
-    return np.random.default_rng(seed_or_rng)
-
-
-def check_X_y(X, y, *, name_X: str = "X", name_y: str = "y") -> tuple[np.ndarray, np.ndarray]:
-    """``X`` as a finite 2-D float array, ``y`` as a finite 1-D array of the same length."""
-    X = as_finite_array(X, name_X)
-    if X.ndim != 2:
-        raise ValueError(f"{name_X} must be 2-dimensional, of shape (n_samples, n_features); "
-                         f"got shape {X.shape}. For one feature use X.reshape(-1, 1).")
-    y = as_finite_array(y, name_y)
-    if y.ndim != 1:
-        raise ValueError(f"{name_y} must be 1-dimensional, of shape (n_samples,); got shape {y.shape}.")
-    if len(X) != len(y):
-        raise ValueError(f"{name_X} and {name_y} must have the same number of samples; "
-                         f"{name_X} has {len(X)} rows but {name_y} has {len(y)} values.")
-    return X, y
-
 
 def train_test_split(X, y, test_fraction: float = 0.2, seed=0):
     """Shuffle the samples and split them: ``X_train, X_test, y_train, y_test``.
@@ -217,7 +194,7 @@ def batches(X, y, batch_size: int | None = 32, shuffle: bool = True, rng=None,
     X, y = check_X_y(X, y)
     n = len(X)
     batch_size = _check_batch_size(batch_size, n)
-    if shuffle:
+    if check_flag(shuffle, "shuffle"):
         if rng is None:
             raise ValueError("shuffle=True needs rng: a numpy Generator or an int seed.")
         order = as_generator(rng, "rng").permutation(n)
@@ -240,9 +217,10 @@ def make_linear_regression(n_samples: int = 200, n_features: int = 1, noise: flo
     layout of :class:`gdcore.models.LinearRegression`). Without ``weights``
     they are drawn from ``N(0, 1)``.
     """
-    n_samples = check_int(n_samples, "n_samples")
-    n_features = check_int(n_features, "n_features")
+    n_samples = check_int(n_samples, "n_samples", maximum=10**7)
+    n_features = check_int(n_features, "n_features", maximum=10**4)
     noise = check_positive(noise, "noise", allow_zero=True)
+    bias = as_real(bias, "bias", finite=True)
     rng = as_generator(seed)
     if weights is None:
         weights = rng.normal(size=n_features)
@@ -250,8 +228,12 @@ def make_linear_regression(n_samples: int = 200, n_features: int = 1, noise: flo
     if weights.shape != (n_features,):
         raise ValueError(f"weights must have n_features = {n_features} values; got {describe(weights)}.")
     X = rng.normal(size=(n_samples, n_features))
-    y = X @ weights + float(bias) + noise * rng.normal(size=n_samples)
-    return X, y, np.append(weights, float(bias))
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = X @ weights + bias + noise * rng.normal(size=n_samples)
+    if not np.all(np.isfinite(y)):
+        raise ValueError("the targets overflow float64: weights, bias or noise are too large "
+                         f"(largest |weight| {np.max(np.abs(weights)):.3g}, bias {bias:.3g}, noise {noise:.3g}).")
+    return X, y, np.append(weights, bias)
 
 
 def make_two_blobs(n_samples: int = 200, distance: float = 3.0, spread: float = 1.0, seed=0):
@@ -263,7 +245,7 @@ def make_two_blobs(n_samples: int = 200, distance: float = 3.0, spread: float = 
     Half the samples (rounded down) are class 0; the samples are shuffled.
     Returns ``X`` of shape ``(n_samples, 2)`` and ``y`` of 0.0 and 1.0.
     """
-    n_samples = check_int(n_samples, "n_samples", minimum=2)
+    n_samples = check_int(n_samples, "n_samples", minimum=2, maximum=10**7)
     distance = check_positive(distance, "distance", allow_zero=True)
     spread = check_positive(spread, "spread")
     rng = as_generator(seed)

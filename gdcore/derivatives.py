@@ -12,9 +12,11 @@ or :math:`10^{-5}` (central) round-off in :math:`f(x \pm h)` dominates.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
-from ._validation import as_finite_array, check_callable, check_choice, check_positive, describe
+from ._validation import as_finite_array, check_callable, check_choice, check_positive, describe, is_real
 
 METHODS = ("forward", "backward", "central")
 
@@ -22,6 +24,20 @@ METHODS = ("forward", "backward", "central")
 DEFAULT_STEP = 1e-5
 
 
+def _overflow_is_an_error(function):
+    """Run ``function`` without numpy overflow warnings; a result that overflowed is a ValueError."""
+    @functools.wraps(function)
+    def checked(*args, **kwargs):
+        with np.errstate(over="ignore", invalid="ignore"):
+            result = function(*args, **kwargs)
+        if not np.all(np.isfinite(result)):
+            raise ValueError("the difference quotient overflowed: f's values near x are too large for "
+                             "float64, or h is too small for them.")
+        return result
+    return checked
+
+
+@_overflow_is_an_error
 def derivative(f, x, h: float = DEFAULT_STEP, method: str = "central"):
     """Approximate f'(x) by a finite difference.
 
@@ -38,19 +54,33 @@ def derivative(f, x, h: float = DEFAULT_STEP, method: str = "central"):
     check_choice(method, "method", METHODS)
     x = as_finite_array(x, "x")
     if method == "forward":
-        d = (np.asarray(f(x + h)) - np.asarray(f(x))) / h
+        d = (_values(f, x + h) - _values(f, x)) / h
     elif method == "backward":
-        d = (np.asarray(f(x)) - np.asarray(f(x - h))) / h
+        d = (_values(f, x) - _values(f, x - h)) / h
     else:
-        d = (np.asarray(f(x + h)) - np.asarray(f(x - h))) / (2 * h)
+        d = (_values(f, x + h) - _values(f, x - h)) / (2 * h)
     return float(d) if np.ndim(d) == 0 else d
+
+
+def _values(f, x):
+    """``f(x)`` as a finite float array, or an error saying what ``f`` returned instead."""
+    out = f(x)
+    try:
+        values = as_finite_array(out, "f(x)", allow_empty=True)
+    except TypeError:
+        raise TypeError(f"f must return numbers; it returned {describe(out)}. Did it forget `return`?") from None
+    except ValueError as err:
+        raise ValueError(f"f must return finite numbers at the points it is given: {err}") from None
+    return values
 
 
 def _check_steps(h):
     """A positive step, or an array of positive steps."""
-    if np.ndim(h) == 0:
+    if not isinstance(h, (list, tuple, np.ndarray)):
         return check_positive(h, "h")
     steps = as_finite_array(h, "h")
+    if steps.ndim == 0:
+        return check_positive(float(steps), "h")
     if np.any(steps <= 0):
         raise ValueError(f"every step h must be positive; got {steps[steps <= 0][0]!r}.")
     return steps
@@ -70,27 +100,35 @@ def gradient(f, x, h: float = DEFAULT_STEP) -> np.ndarray:
         step = np.zeros_like(x)
         step[i] = h
         grad[i] = (_scalar(f, x + step) - _scalar(f, x - step)) / (2 * h)
+    if not np.all(np.isfinite(grad)):
+        raise ValueError("the central differences overflowed: f's values near x are too large for float64.")
     return grad
 
 
 def _scalar(f, x) -> float:
-    """``f(x)`` as a float, or a TypeError saying that a loss must be one number."""
-    try:
-        value = np.asarray(f(x), dtype=float)
-    except (TypeError, ValueError):
-        value = None
-    if value is None or value.size != 1:
+    """``f(x)`` as a finite float, or an error saying that a loss must be one finite number."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = f(x)
+    if isinstance(out, np.ndarray) and out.size == 1:
+        out = out.reshape(())
+    if not is_real(out):
         raise TypeError("f must return one number (a scalar loss) for a point x of shape "
-                        f"{x.shape}; it returned {describe(f(x))}.")
-    return float(value.reshape(()))
+                        f"{x.shape}; it returned {describe(out)}. Did it forget `return`?")
+    value = float(out)
+    if not np.isfinite(value):
+        raise ValueError(f"f must return a finite loss; it returned {value!r} at a point near x.")
+    return value
 
 
 def relative_error(a, b) -> float:
     r"""The symmetric relative error :math:`\|a - b\| / \max(\|a\| + \|b\|, 10^{-300})`."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
+    a = as_finite_array(a, "a", allow_empty=True)
+    b = as_finite_array(b, "b", allow_empty=True)
     if a.shape != b.shape:
         raise ValueError(f"cannot compare arrays of shapes {a.shape} and {b.shape}.")
+    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
+    if scale > 1e150:  # norms of huge vectors would overflow: compare them in units of the largest entry
+        a, b = a / scale, b / scale
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
@@ -102,7 +140,7 @@ def gradient_check(f, grad_f, x, h: float = DEFAULT_STEP) -> float:
     """
     check_callable(grad_f, "grad_f")
     x = as_finite_array(x, "x", ndim=1)
-    analytic = np.asarray(grad_f(x), dtype=float)
+    analytic = as_finite_array(grad_f(x), "grad_f(x)", allow_empty=True)
     if analytic.shape != x.shape:
         raise ValueError(f"grad_f(x) must have the shape of x, {x.shape}; got {analytic.shape}.")
     return relative_error(analytic, gradient(f, x, h))

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_finite_array, check_callable, check_int, check_positive, describe
-from .optimizers import SGD, Optimizer
+from ._validation import as_finite_array, as_real, check_callable, check_int, check_positive, describe
+from .optimizers import SGD, DivergedError, Optimizer
 
 STOP_REASONS = ("max_steps", "converged", "no_improvement", "diverged")
 
@@ -54,11 +54,12 @@ def divergence_threshold(initial_loss: float) -> float:
     at a growth factor :math:`g` per step (10 steps at :math:`g = 4`, about
     350 at :math:`g = 1.04`).
     """
-    return DIVERGENCE_FACTOR * max(abs(float(initial_loss)), 1.0)
+    return DIVERGENCE_FACTOR * max(abs(as_real(initial_loss, "initial_loss", finite=True)), 1.0)
 
 
 def is_diverging(loss: float, initial_loss: float) -> bool:
     """Whether ``loss`` is non-finite (overflow, NaN) or beyond :func:`divergence_threshold`."""
+    loss = as_real(loss, "loss")
     return not math.isfinite(loss) or abs(loss) > divergence_threshold(initial_loss)
 
 
@@ -166,11 +167,16 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
 
     optimizer.reset()
     xs, losses, grad_norms, lrs = [], [], [], []
-    best, since_best = np.inf, 0
+    best, since_best, overflowed = np.inf, 0, False
     with quiet_overflow():
         while True:
-            loss = float(objective(x))
-            g = np.asarray(objective.grad(x), dtype=float)
+            if overflowed:  # the last update overflowed: this point is not evaluated
+                loss, g = math.inf, np.full_like(x, math.inf)
+            else:
+                loss, g = _evaluate(objective, x)
+            if not xs and not (math.isfinite(loss) and np.isfinite(g).all()):
+                raise ValueError(f"the loss and gradient at x0 must be finite numbers; got loss {loss!r} "
+                                 f"and gradient {g.tolist()}. Start where the objective is defined.")
             g_norm = math.sqrt(g @ g) if math.isfinite(g @ g) else math.inf
             xs.append(x)
             losses.append(loss)
@@ -193,11 +199,33 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
                 reason = "max_steps"
                 break
             lrs.append(optimizer.lr)
-            x = optimizer.step(x, g)
+            try:
+                x = optimizer.step(x, g)
+            except DivergedError as overflow:
+                x, overflowed = overflow.params, True  # recorded next, where the run stops as diverged
             if scheduler is not None:
                 scheduler.step()
     return Run(np.array(xs), np.array(losses), np.array(grad_norms), reason,
                lrs=np.array(lrs, dtype=float), tol=tol, patience=patience)
+
+
+def _evaluate(objective, x: np.ndarray) -> tuple[float, np.ndarray]:
+    """The loss (a real number) and the gradient (an array of the shape of ``x``) at ``x``.
+
+    A point so far out that the objective overflows has loss and gradient inf.
+    """
+    try:
+        loss = as_real(objective(x), "objective(x), the loss,")
+        g = np.asarray(objective.grad(x), dtype=float)
+    except OverflowError:  # a point so far out that the loss or gradient overflowed: diverged
+        return math.inf, np.full_like(x, math.inf)
+    except (TypeError, ValueError):
+        g = None
+        loss = as_real(objective(x), "objective(x), the loss,")
+    if g is None or g.shape != x.shape:
+        raise TypeError(f"objective.grad(x) must return numbers of the shape of x, {x.shape}; "
+                        f"got {describe(objective.grad(x))}.")
+    return loss, g
 
 
 def _as_optimizer(optimizer_or_lr) -> Optimizer:
@@ -340,11 +368,11 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                         f"got {describe(model)}.")
     X, y = model.check_data(X, y)
     optimizer = _as_optimizer(optimizer)
-    epochs = check_int(epochs, "epochs", minimum=1)
+    epochs = check_int(epochs, "epochs", minimum=1, maximum=10**6)
     n = len(X)
     updates_per_epoch = n_batches(n, batch_size)  # also checks batch_size
     size = n if batch_size is None else batch_size
-    if shuffle not in (True, False, "once"):
+    if not (isinstance(shuffle, (bool, np.bool_)) or (isinstance(shuffle, str) and shuffle == "once")):
         raise ValueError(f"shuffle must be True, False or 'once'; got {shuffle!r}.")
     rng = as_generator(seed)
     if validation is not None:
@@ -357,8 +385,12 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
 
     optimizer.reset()
     losses, seen, lrs, path = [], [], [], [params]
-    epoch_losses = [float(model._loss(params, X, y))]
-    val_losses = [float(model._loss(params, X_val, y_val))] if validation is not None else []
+    with quiet_overflow():
+        epoch_losses = [float(model._loss(params, X, y))]
+        val_losses = [float(model._loss(params, X_val, y_val))] if validation is not None else []
+    if not math.isfinite(epoch_losses[0]):
+        raise ValueError(f"the loss at the start is {epoch_losses[0]!r}, not a finite number: the values of X "
+                         f"are too large for float64 (largest |X| = {np.max(np.abs(X)):.3g}); standardize X first.")
     fixed_order = rng.permutation(n) if shuffle == "once" else None
     reason, samples = "max_epochs", 0
     with quiet_overflow():
@@ -376,8 +408,11 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                     reason = "diverged"
                     break
                 lrs.append(optimizer.lr)
-                new = optimizer.step(params, grad)
-                if not np.isfinite(new).all():
+                try:
+                    new = optimizer.step(params, grad) if np.isfinite(grad).all() else None
+                except DivergedError:
+                    new = None
+                if new is None or not np.isfinite(new).all():
                     losses[-1] = np.inf  # the next loss would not be a number
                     reason = "diverged"
                     break

@@ -40,7 +40,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_choice, check_positive, describe
+from ._validation import as_generator, as_real, check_choice, check_positive, describe
 
 __all__ = [
     "calculate_gain", "zeros", "constant", "normal", "uniform", "xavier_uniform",
@@ -85,11 +85,9 @@ def calculate_gain(nonlinearity: str, param=None) -> float:
     # leaky_relu
     if param is None:
         slope = 0.01
-    elif isinstance(param, numbers.Real) and not isinstance(param, bool) and math.isfinite(param):
-        slope = float(param)
     else:
-        raise ValueError(f"the negative slope of leaky_relu must be a finite number; got {describe(param)}.")
-    return math.sqrt(2.0 / (1.0 + slope**2))
+        slope = as_real(param, "the negative slope of leaky_relu (param)", finite=True)
+    return math.sqrt(2.0 / (1.0 + slope * slope))
 
 
 def _check_shape(shape) -> tuple[int, int]:
@@ -99,18 +97,18 @@ def _check_shape(shape) -> tuple[int, int]:
     if not ok:
         raise TypeError("shape must be two positive integers (fan_in, fan_out), "
                         f"like (64, 32); got {describe(shape)}.")
-    if min(shape) < 1:
-        raise ValueError(f"shape must be two positive integers (fan_in, fan_out); got {tuple(shape)}.")
+    if min(shape) < 1 or shape[0] * shape[1] > 10**9:
+        raise ValueError("shape must be two positive integers (fan_in, fan_out) with at most 1e9 "
+                         f"weights; got {describe(tuple(shape))}.")
     return int(shape[0]), int(shape[1])
 
 
 def _rng(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.default_rng(int(rng))
-    raise TypeError("rng must be a numpy.random.Generator (np.random.default_rng(seed)) "
-                    f"or a non-negative int seed; got {describe(rng)}.")
+    """A Generator from ``rng`` (a Generator or an int seed); ``None`` is refused: draws are reproducible."""
+    if rng is None:
+        raise TypeError("rng must be a numpy.random.Generator (np.random.default_rng(seed)) "
+                        "or a non-negative int seed; got None.")
+    return as_generator(rng, "rng")
 
 
 def _fans(shape) -> tuple[int, int]:
@@ -119,35 +117,36 @@ def _fans(shape) -> tuple[int, int]:
 
 
 def zeros(shape, rng=None) -> np.ndarray:
-    """All zeros (``rng`` is accepted, so every initializer is called alike, and ignored)."""
+    """All zeros (``rng`` is accepted, so every initializer is called alike, checked and ignored)."""
+    if rng is not None:
+        _rng(rng)
     return np.zeros(_check_shape(shape))
 
 
 def constant(shape, rng=None, val: float = 0.0) -> np.ndarray:
-    """All equal to ``val`` (``rng`` is ignored)."""
-    if isinstance(val, bool) or not isinstance(val, numbers.Real) or not math.isfinite(val):
-        raise TypeError(f"val must be a finite real number; got {describe(val)}.")
-    return np.full(_check_shape(shape), float(val))
+    """All equal to ``val`` (``rng`` is checked, then ignored)."""
+    if rng is not None:
+        _rng(rng)
+    return np.full(_check_shape(shape), as_real(val, "val", finite=True))
 
 
 def normal(shape, rng, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
     r"""Independent draws from :math:`\mathcal N(\text{mean}, \text{std}^2)`."""
     shape = _check_shape(shape)
-    if isinstance(mean, bool) or not isinstance(mean, numbers.Real) or not math.isfinite(mean):
-        raise TypeError(f"mean must be a finite real number; got {describe(mean)}.")
+    mean = as_real(mean, "mean", finite=True)
     std = check_positive(std, "std", allow_zero=True)
-    return _rng(rng).normal(float(mean), std, size=shape)
+    return _rng(rng).normal(mean, std, size=shape)
 
 
 def uniform(shape, rng, a: float = 0.0, b: float = 1.0) -> np.ndarray:
     r"""Independent draws from :math:`\mathcal U(a, b)`."""
     shape = _check_shape(shape)
-    for name, value in (("a", a), ("b", b)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-            raise TypeError(f"{name} must be a finite real number; got {describe(value)}.")
+    a, b = as_real(a, "a", finite=True), as_real(b, "b", finite=True)
     if not a <= b:
         raise ValueError(f"uniform needs a <= b; got a={a!r}, b={b!r}.")
-    return _rng(rng).uniform(float(a), float(b), size=shape)
+    if not np.isfinite(b - a):
+        raise ValueError(f"uniform needs b - a within float range; got a={a!r}, b={b!r}.")
+    return _rng(rng).uniform(a, b, size=shape)
 
 
 def xavier_uniform(shape, rng, gain: float = 1.0) -> np.ndarray:
@@ -182,7 +181,7 @@ def xavier_normal(shape, rng, gain: float = 1.0) -> np.ndarray:
 def _kaiming_std(shape, a, mode, nonlinearity) -> float:
     fan_in, fan_out = _fans(shape)
     check_choice(mode, "mode", ("fan_in", "fan_out"))
-    gain = calculate_gain(nonlinearity, a)
+    gain = calculate_gain(nonlinearity, as_real(a, "a", finite=True))
     fan = fan_in if mode == "fan_in" else fan_out
     return gain / math.sqrt(fan)
 

@@ -18,9 +18,11 @@ of a line (:class:`LineFit`), which turns out to be a quadratic too.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._validation import as_finite_array, check_int, check_positive, describe
+from ._validation import as_finite_array, as_generator, as_real, check_int, check_positive, describe
 
 
 class Objective:
@@ -41,25 +43,30 @@ class Objective:
     def __call__(self, theta):
         theta = self._points(theta)
         with np.errstate(over="ignore", invalid="ignore"):
-            value = self._value(theta)
+            value = _overflow_check(self._value(theta), "loss", self.name)
         return float(value) if theta.ndim == 1 else value
 
     def grad(self, theta) -> np.ndarray:
         """The gradient :math:`\\nabla L(\\theta)`, with the shape of ``theta``."""
         theta = self._points(theta)
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._grad(theta)
+            return _overflow_check(self._grad(theta), "gradient", self.name)
 
     def hessian(self, theta, h: float = 1e-5) -> np.ndarray:
         """The ``(d, d)`` Hessian at one point, by central differences of the gradient."""
         theta = as_finite_array(theta, "theta", ndim=1)
+        h = check_positive(h, "h")
         self._points(theta)
         columns = []
-        for i in range(self.dim):
-            step = np.zeros(self.dim)
-            step[i] = h
-            columns.append((self.grad(theta + step) - self.grad(theta - step)) / (2 * h))
+        with np.errstate(over="ignore", invalid="ignore"):
+            for i in range(self.dim):
+                step = np.zeros(self.dim)
+                step[i] = h
+                columns.append((self.grad(theta + step) - self.grad(theta - step)) / (2 * h))
         hess = np.column_stack(columns)
+        if not np.all(np.isfinite(hess)):
+            raise ValueError(f"the Hessian at theta overflowed (the gradient near theta, h={h:g}, "
+                             "is too large for float64).")
         return (hess + hess.T) / 2
 
     @property
@@ -78,15 +85,24 @@ class Objective:
         raise NotImplementedError
 
     def _points(self, theta) -> np.ndarray:
-        try:
-            theta = np.asarray(theta, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"{self.name} takes numbers, a point of shape ({self.dim},) or a grid of "
-                            f"shape (..., {self.dim}); got {describe(theta)}.") from None
+        if not (type(theta) is np.ndarray and theta.dtype == np.float64 and np.isfinite(theta).all()):
+            theta = as_finite_array(theta, "theta", allow_empty=True)  # refuses text, complex, NaN, inf
         if theta.ndim == 0 or theta.shape[-1] != self.dim:
             raise ValueError(f"{self.name} takes a point of shape ({self.dim},) or a grid of shape "
                              f"(..., {self.dim}); got shape {theta.shape}.")
         return theta
+
+
+def _overflow_check(values, what: str, name: str):
+    """``values``, unless overflow turned some into NaN (inf - inf): then an OverflowError.
+
+    The points are finite, so NaN can only come from intermediate results beyond
+    float64; an infinite value (a loss beyond the largest float) is returned as it is.
+    """
+    if (math.isnan(values) if type(values) is float or type(values) is np.float64 else np.isnan(values).any()):
+        raise OverflowError(f"the {what} of {name} overflowed at a point far out (its terms exceed "
+                            "the largest float, about 1.8e308, and cancel to NaN).")
+    return values
 
 
 def _xy(theta: np.ndarray):
@@ -141,8 +157,11 @@ class Quadratic(Objective):
         self.b = np.zeros(self.dim) if b is None else as_finite_array(b, "b", ndim=1)
         if self.b.shape != (self.dim,):
             raise ValueError(f"b must have shape ({self.dim},) to match A; got {self.b.shape}.")
-        minimum = np.linalg.solve(self.A, self.b)
-        self.c = 0.5 * float(self.b @ minimum)
+        with np.errstate(over="ignore", invalid="ignore"):
+            minimum = np.linalg.solve(self.A, self.b)
+            self.c = 0.5 * float(self.b @ minimum)
+        if not (np.all(np.isfinite(minimum)) and np.isfinite(self.c)):
+            raise ValueError("A and b are too far apart in size: the minimum A^-1 b or its loss overflows float64.")
         self.name = name or f"quadratic (condition number {self.condition_number:.3g})"
         if xlim is None or ylim is None:
             # A square window that shows the bowl around its minimum.
@@ -162,7 +181,7 @@ class Quadratic(Objective):
         eigenvalues = as_finite_array(eigenvalues, "eigenvalues", ndim=1)
         if eigenvalues.shape != (2,):
             raise ValueError(f"eigenvalues must be two numbers (a 2-D bowl); got shape {eigenvalues.shape}.")
-        t = np.deg2rad(float(angle))
+        t = np.deg2rad(as_real(angle, "angle", finite=True))
         Q = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
         A = Q @ np.diag(eigenvalues) @ Q.T
         center = np.zeros(2) if minimum is None else as_finite_array(minimum, "minimum", ndim=1)
@@ -263,8 +282,8 @@ class LineFit(Quadratic):
 
         Think of ``x`` as hours of practice and ``y`` as a test score in points.
         """
-        n = check_int(n, "n", minimum=2)
-        rng = np.random.default_rng(seed)
+        n = check_int(n, "n", minimum=2, maximum=10**7)
+        rng = as_generator(seed)
         x = np.sort(rng.uniform(0.0, 3.0, n))
         y = 2.0 * x + 1.0 + rng.normal(0.0, 0.5, n)
         return cls(np.round(x, 3), np.round(y, 3), **kwargs)
@@ -299,7 +318,9 @@ class Rosenbrock(Objective):
     """
 
     def __init__(self, a: float = 1.0, b: float = 100.0):
-        self.a = float(a)
+        self.a = as_real(a, "a", finite=True)
+        if abs(self.a) > 1e150:
+            raise ValueError(f"a must be at most 1e150 in size (the minimum (a, a**2) must be a float); got {a!r}.")
         self.b = check_positive(b, "b")
         self.name = "Rosenbrock" if (self.a, self.b) == (1.0, 100.0) else f"Rosenbrock (a={a}, b={b})"
         super().__init__([self.a, self.a ** 2], (-2.0, 2.0), (-1.0, 3.0))

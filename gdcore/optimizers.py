@@ -15,18 +15,22 @@ the ``weight_decay`` (PyTorch's documentation writes :math:`\gamma`,
 at step :math:`t` (counted from 1), and every product, square, square root
 and division of vectors is taken element by element.
 
-The state of each optimizer is a few plain attributes named as in the
-formulas (``velocity``, ``square_avg``, ``exp_avg``, ...), all ``None`` or
-zero until the first step: after ``reset()`` an optimizer is as new.
+The state of each optimizer is a few plain attributes named as in PyTorch
+(``velocity``, ``square_avg``, ``exp_avg``, ...), listed in its ``state``:
+each is ``None`` until the first step, which creates it as zeros of the
+parameters' shape; after ``reset()`` an optimizer is as new. The
+hyperparameters are the arguments of ``__init__``, each kept (checked) in the
+attribute of the same name; ``repr`` is derived from them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_finite_array, check_in_range, check_positive, describe
+from ._hyperparameters import Hyperparameters
+from ._validation import as_finite_array, check_flag, check_in_range, check_positive, describe
 
-__all__ = ["Optimizer", "SGD", "AdaGrad", "Adagrad", "RMSprop", "AdaDelta", "Adadelta",
+__all__ = ["Optimizer", "DivergedError", "SGD", "AdaGrad", "Adagrad", "RMSprop", "AdaDelta", "Adadelta",
            "Adam", "AdamW"]
 
 
@@ -38,40 +42,59 @@ def _check_betas(betas) -> tuple[float, float]:
     return (check_in_range(beta1, "betas[0]", 0.0, 1.0), check_in_range(beta2, "betas[1]", 0.0, 1.0))
 
 
-class Optimizer:
-    """Shared plumbing: argument checks, the step counter ``t`` and ``reset``."""
+class DivergedError(OverflowError):
+    """An update overflowed: the new parameters are not finite (they are kept in ``.params``)."""
 
-    def __init__(self, lr: float):
-        self.lr = check_positive(lr, "lr")
-        self.reset()
+    def __init__(self, message: str, params: np.ndarray):
+        super().__init__(message)
+        self.params = params
+
+
+class Optimizer(Hyperparameters):
+    """Shared plumbing: the checks of ``step``, the step counter ``t``, the state and ``reset``.
+
+    A subclass takes its hyperparameters as ``__init__`` arguments, stores each
+    (checked) under its own name and calls ``reset()``; ``repr`` is derived
+    from the signature. ``state`` names its state arrays: each is ``None``
+    until the first step, which creates it as zeros of the parameters' shape.
+    """
+
+    #: The names of the state arrays (velocities, running averages).
+    state: tuple[str, ...] = ()
 
     def reset(self) -> None:
         """Forget all state, as if the optimizer had just been created."""
         self.t = 0
+        for name in self.state:
+            setattr(self, name, None)
 
     def step(self, params, grad) -> np.ndarray:
-        """Return the parameters after one update with gradient ``grad`` (inputs untouched)."""
+        """Return the parameters after one update with gradient ``grad`` (inputs untouched).
+
+        Both must be finite and of one shape. An update that overflows raises
+        :class:`DivergedError` (the run diverges; a smaller ``lr`` helps).
+        """
         params = as_finite_array(params, "params")
-        try:
-            grad = np.asarray(grad, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"grad must be an array of numbers; got {describe(grad)}.") from None
+        grad = as_finite_array(grad, "grad", allow_empty=True)
         if grad.shape != params.shape:
-            raise ValueError(
-                f"grad must have the shape of params, {params.shape}; got {grad.shape}."
-            )
+            raise ValueError(f"grad must have the shape of params, {params.shape}; got {grad.shape}.")
+        if self.t == 0:
+            self._start(params)
         self.t += 1
-        return self._update(params, grad)
+        with np.errstate(over="ignore", invalid="ignore"):
+            new = self._update(params, grad)
+        if not np.isfinite(new).all():
+            raise DivergedError(f"the update of {type(self).__name__} at step {self.t} overflowed: the new "
+                                "parameters are not finite numbers. The run diverges; try a smaller lr.", new)
+        return new
+
+    def _start(self, params: np.ndarray) -> None:
+        """Create the state before the first update: zeros of the parameters' shape."""
+        for name in self.state:
+            setattr(self, name, np.zeros_like(params))
 
     def _update(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
         raise NotImplementedError
-
-    def __repr__(self) -> str:
-        settings = ", ".join(f"{k}={v!r}" for k, v in self._settings().items())
-        return f"{type(self).__name__}({settings})"
-
-    def _settings(self) -> dict:
-        return {"lr": self.lr}
 
 
 class SGD(Optimizer):
@@ -90,31 +113,27 @@ class SGD(Optimizer):
 
     def __init__(self, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
                  weight_decay: float = 0.0, nesterov: bool = False):
+        self.lr = check_positive(lr, "lr")
         self.momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
         self.dampening = check_in_range(dampening, "dampening", 0.0, 1.0, include_high=True)
         self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
-        if nesterov and (self.momentum == 0 or self.dampening != 0):
-            raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0.")
-        self.nesterov = bool(nesterov)
-        super().__init__(lr)
+        self.nesterov = check_flag(nesterov, "nesterov")
+        if self.nesterov and (self.momentum == 0 or self.dampening != 0):
+            raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0; got "
+                             f"momentum={self.momentum!r}, dampening={self.dampening!r}.")
+        self.reset()
 
-    def reset(self) -> None:
-        super().reset()
-        self.velocity = None  # b_t, the running (damped) sum of gradients
+    state = ("velocity",)  # b_t, the running (damped) sum of gradients
 
     def _update(self, params, grad):
         g = grad + self.weight_decay * params if self.weight_decay else grad
         if self.momentum:
-            if self.velocity is None:
+            if self.t == 1:
                 self.velocity = g.copy()
             else:
                 self.velocity = self.momentum * self.velocity + (1 - self.dampening) * g
             g = g + self.momentum * self.velocity if self.nesterov else self.velocity
         return params - self.lr * g
-
-    def _settings(self):
-        return {"lr": self.lr, "momentum": self.momentum, "dampening": self.dampening,
-                "weight_decay": self.weight_decay, "nesterov": self.nesterov}
 
 
 class AdaGrad(Optimizer):
@@ -132,28 +151,24 @@ class AdaGrad(Optimizer):
 
     def __init__(self, lr: float = 1e-2, lr_decay: float = 0.0, weight_decay: float = 0.0,
                  initial_accumulator_value: float = 0.0, eps: float = 1e-10):
+        self.lr = check_positive(lr, "lr")
         self.lr_decay = check_positive(lr_decay, "lr_decay", allow_zero=True)
         self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
         self.initial_accumulator_value = check_positive(
             initial_accumulator_value, "initial_accumulator_value", allow_zero=True)
         self.eps = check_positive(eps, "eps")
-        super().__init__(lr)
+        self.reset()
 
-    def reset(self) -> None:
-        super().reset()
-        self.sum = None  # s_t, the sum of squared gradients so far
+    state = ("sum",)  # s_t, the sum of squared gradients so far
+
+    def _start(self, params):
+        self.sum = np.full_like(params, self.initial_accumulator_value)  # s_0
 
     def _update(self, params, grad):
         g = grad + self.weight_decay * params if self.weight_decay else grad
-        if self.sum is None:
-            self.sum = np.full_like(params, self.initial_accumulator_value)
         lr_t = self.lr / (1 + (self.t - 1) * self.lr_decay)
         self.sum = self.sum + g**2
         return params - lr_t * g / (np.sqrt(self.sum) + self.eps)
-
-    def _settings(self):
-        return {"lr": self.lr, "lr_decay": self.lr_decay, "weight_decay": self.weight_decay,
-                "initial_accumulator_value": self.initial_accumulator_value, "eps": self.eps}
 
 
 class RMSprop(Optimizer):
@@ -177,18 +192,16 @@ class RMSprop(Optimizer):
 
     def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False):
+        self.lr = check_positive(lr, "lr")
         self.alpha = check_in_range(alpha, "alpha", 0.0, 1.0)
         self.eps = check_positive(eps, "eps")
         self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
         self.momentum = check_in_range(momentum, "momentum", 0.0, 1.0)
-        self.centered = bool(centered)
-        super().__init__(lr)
+        self.centered = check_flag(centered, "centered")
+        self.reset()
 
-    def reset(self) -> None:
-        super().reset()
-        self.square_avg = 0.0  # v_t, running mean of squared gradients
-        self.grad_avg = 0.0    # \bar g_t, running mean of gradients (centered only)
-        self.velocity = 0.0    # b_t (momentum only)
+    #: v_t (running mean of squared gradients), \bar g_t (of gradients, centered only), b_t (momentum only)
+    state = ("square_avg", "grad_avg", "velocity")
 
     def _update(self, params, grad):
         g = grad + self.weight_decay * params if self.weight_decay else grad
@@ -203,9 +216,6 @@ class RMSprop(Optimizer):
             scaled = self.velocity
         return params - self.lr * scaled
 
-    def _settings(self):
-        return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay,
-                "momentum": self.momentum, "centered": self.centered}
 
 
 class AdaDelta(Optimizer):
@@ -224,15 +234,13 @@ class AdaDelta(Optimizer):
     """
 
     def __init__(self, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, weight_decay: float = 0.0):
+        self.lr = check_positive(lr, "lr")
         self.rho = check_in_range(rho, "rho", 0.0, 1.0, include_high=True)
         self.eps = check_positive(eps, "eps")
         self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
-        super().__init__(lr)
+        self.reset()
 
-    def reset(self) -> None:
-        super().reset()
-        self.square_avg = 0.0  # v_t, running mean of squared gradients
-        self.acc_delta = 0.0   # u_t, running mean of squared steps
+    state = ("square_avg", "acc_delta")  # v_t and u_t, running means of squared gradients and steps
 
     def _update(self, params, grad):
         g = grad + self.weight_decay * params if self.weight_decay else grad
@@ -241,8 +249,6 @@ class AdaDelta(Optimizer):
         self.acc_delta = self.rho * self.acc_delta + (1 - self.rho) * delta**2
         return params - self.lr * delta
 
-    def _settings(self):
-        return {"lr": self.lr, "rho": self.rho, "eps": self.eps, "weight_decay": self.weight_decay}
 
 
 class Adam(Optimizer):
@@ -264,24 +270,19 @@ class Adam(Optimizer):
 
     def __init__(self, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False):
+        self.lr = check_positive(lr, "lr")
         self.betas = _check_betas(betas)
         self.eps = check_positive(eps, "eps")
         self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
-        self.amsgrad = bool(amsgrad)
-        super().__init__(lr)
+        self.amsgrad = check_flag(amsgrad, "amsgrad")
+        self.reset()
 
-    def reset(self) -> None:
-        super().reset()
-        self.exp_avg = 0.0          # m_t, running mean of gradients
-        self.exp_avg_sq = 0.0       # v_t, running mean of squared gradients
-        self.max_exp_avg_sq = 0.0   # v_t^max (amsgrad only)
-
-    def _gradient(self, params, grad):
-        return grad + self.weight_decay * params if self.weight_decay else grad  # L2 penalty
+    #: m_t and v_t, running means of the gradients and of their squares; v_t^max (amsgrad only)
+    state = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")
 
     def _update(self, params, grad):
         beta1, beta2 = self.betas
-        g = self._gradient(params, grad)
+        g = grad + self.weight_decay * params if self.weight_decay else grad  # the L2 penalty
         self.exp_avg = beta1 * self.exp_avg + (1 - beta1) * g
         self.exp_avg_sq = beta2 * self.exp_avg_sq + (1 - beta2) * g**2
         v = self.exp_avg_sq
@@ -289,37 +290,37 @@ class Adam(Optimizer):
             v = self.max_exp_avg_sq = np.maximum(self.max_exp_avg_sq, v)
         m_hat = self.exp_avg / (1 - beta1**self.t)
         v_hat = v / (1 - beta2**self.t)
-        return self._decayed(params) - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-
-    def _decayed(self, params):
-        return params  # AdamW shrinks the parameters here instead
-
-    def _settings(self):
-        return {"lr": self.lr, "betas": self.betas, "eps": self.eps,
-                "weight_decay": self.weight_decay, "amsgrad": self.amsgrad}
+        return params - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 class AdamW(Adam):
     r"""AdamW: Adam with weight decay *decoupled* from the gradient.
 
-    Adam's update with :math:`g_t = \nabla L(\theta_{t-1})` (no penalty folded
-    in), applied to the shrunk parameters:
+    Adam's averages of the plain gradient :math:`g_t = \nabla L(\theta_{t-1})`
+    (no penalty folded in), and a step from the shrunk parameters:
 
     .. math::
         \theta_t = (1 - \alpha\omega)\,\theta_{t-1} - \alpha\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
-    Loshchilov and Hutter (2019). Note the default ``weight_decay=1e-2``.
+    As ``torch.optim.AdamW``; Loshchilov and Hutter (2019). Note the default
+    ``weight_decay=1e-2``.
     """
 
     def __init__(self, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False):
         super().__init__(lr, betas, eps, weight_decay, amsgrad)
 
-    def _gradient(self, params, grad):
-        return grad
-
-    def _decayed(self, params):
-        return params * (1 - self.lr * self.weight_decay)
+    def _update(self, params, grad):
+        beta1, beta2 = self.betas
+        self.exp_avg = beta1 * self.exp_avg + (1 - beta1) * grad
+        self.exp_avg_sq = beta2 * self.exp_avg_sq + (1 - beta2) * grad**2
+        v = self.exp_avg_sq
+        if self.amsgrad:
+            v = self.max_exp_avg_sq = np.maximum(self.max_exp_avg_sq, v)
+        m_hat = self.exp_avg / (1 - beta1**self.t)
+        v_hat = v / (1 - beta2**self.t)
+        decayed = params * (1 - self.lr * self.weight_decay)  # decoupled weight decay
+        return decayed - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 #: PyTorch's spellings.

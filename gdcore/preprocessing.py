@@ -22,38 +22,16 @@ division by zero, exactly as in scikit-learn. ``X`` is always 2-D,
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._validation import describe
+from ._hyperparameters import Hyperparameters
+from ._validation import as_finite_matrix, as_real, check_flag, describe
 
 __all__ = ["MinMaxScaler", "NotFittedError", "StandardScaler"]
 
 
 class NotFittedError(ValueError, AttributeError):
     """A scaler was used before ``fit`` (a ValueError, as in scikit-learn)."""
-
-
-def _as_2d_finite(X, name: str = "X") -> np.ndarray:
-    """``X`` as a float64 matrix with at least one row and column, all finite."""
-    try:
-        arr = np.array(X, dtype=float)  # a copy: a scaler never changes its input
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a 2-D array of numbers, (n_samples, n_features); "
-                        f"got {describe(X)}.") from None
-    if arr.ndim != 2:
-        hint = (" For a single feature use X.reshape(-1, 1); for a single sample, X.reshape(1, -1)."
-                if arr.ndim == 1 else "")
-        raise ValueError(f"{name} must be 2-D, (n_samples, n_features); got shape {arr.shape}.{hint}")
-    if arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}); expected at least one sample "
-                         "and one feature.")
-    if not np.all(np.isfinite(arr)):
-        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(f"{name} must be finite; it contains {bad} NaN or infinite value(s). "
-                         "Remove or fill them before scaling.")
-    return arr
 
 
 def _safe_scale(scale: np.ndarray, constant: np.ndarray) -> np.ndarray:
@@ -63,10 +41,11 @@ def _safe_scale(scale: np.ndarray, constant: np.ndarray) -> np.ndarray:
     return scale
 
 
-class _Scaler:
-    """Shared plumbing: the fitted check and the feature-count check."""
+class _Scaler(Hyperparameters):
+    """Shared plumbing: the fitted check and the feature-count check; ``repr`` shows changed settings."""
 
     _fitted_attribute = "n_features_in_"
+    _repr_defaults = False  # as scikit-learn: only the settings that differ from the defaults
 
     def fit_transform(self, X) -> np.ndarray:
         """``fit(X)`` then ``transform(X)``: only ever call it on the training set."""
@@ -80,19 +59,26 @@ class _Scaler:
 
     def _check_input(self, X, method: str, name: str = "X") -> np.ndarray:
         self._check_fitted(method)
-        arr = _as_2d_finite(X, name)
+        arr = as_finite_matrix(X, name)
         if arr.shape[1] != self.n_features_in_:
             raise ValueError(f"{name} has {arr.shape[1]} features, but this {type(self).__name__} "
                              f"was fitted on {self.n_features_in_} features.")
         return arr
 
-    def __repr__(self) -> str:
-        settings = ", ".join(f"{k}={v!r}" for k, v in self._settings().items())
-        return f"{type(self).__name__}({settings})"
+    @staticmethod
+    def _finite(Z: np.ndarray, method: str) -> np.ndarray:
+        """The result of ``method``, refused if it overflowed (inputs far outside the training range)."""
+        if not np.all(np.isfinite(Z)):
+            raise ValueError(f"{method} overflowed: the input lies so far outside the training data "
+                             "that the scaled values exceed the largest float (about 1.8e308).")
+        return Z
 
-    def _settings(self) -> dict:
-        """The settings that differ from the defaults (what ``repr`` shows)."""
-        return {}
+    @staticmethod
+    def _check_fitted_statistics(name: str, values: np.ndarray) -> None:
+        """Refuse statistics that overflowed (values near the largest float)."""
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"X is too large to scale: its {name} overflows float64 (values near 1e308). "
+                             "Divide X by a large power of 10 first.")
 
 
 class MinMaxScaler(_Scaler):
@@ -113,7 +99,7 @@ class MinMaxScaler(_Scaler):
 
     def __init__(self, feature_range=(0, 1), clip: bool = False):
         self.feature_range = self._check_range(feature_range)
-        self.clip = bool(clip)
+        self.clip = check_flag(clip, "clip")
 
     @staticmethod
     def _check_range(feature_range) -> tuple:
@@ -122,9 +108,7 @@ class MinMaxScaler(_Scaler):
         except (TypeError, ValueError):
             raise TypeError("feature_range must be a pair (min, max), like (0, 1) or (-1, 1); "
                             f"got {describe(feature_range)}.") from None
-        for value in (low, high):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-                raise TypeError(f"feature_range must hold two finite numbers; got {feature_range!r}.")
+        low, high = as_real(low, "feature_range[0]", finite=True), as_real(high, "feature_range[1]", finite=True)
         if not low < high:
             raise ValueError("The minimum of feature_range must be smaller than its maximum; "
                              f"got {tuple(feature_range)!r}.")
@@ -132,13 +116,15 @@ class MinMaxScaler(_Scaler):
 
     def fit(self, X) -> "MinMaxScaler":
         """Learn each feature's minimum and maximum from ``X`` (the training set)."""
-        X = _as_2d_finite(X)
+        X = as_finite_matrix(X)
         low, high = self._check_range(self.feature_range)
         self.n_features_in_ = X.shape[1]
         self.n_samples_seen_ = X.shape[0]
         self.data_min_ = X.min(axis=0)
         self.data_max_ = X.max(axis=0)
-        self.data_range_ = self.data_max_ - self.data_min_
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.data_range_ = self.data_max_ - self.data_min_
+        self._check_fitted_statistics("range", self.data_range_)
         constant = self.data_range_ < 10 * np.finfo(float).eps  # as scikit-learn
         self.scale_ = (high - low) / _safe_scale(self.data_range_, constant)
         self.min_ = low - self.data_min_ * self.scale_
@@ -147,7 +133,8 @@ class MinMaxScaler(_Scaler):
     def transform(self, X) -> np.ndarray:
         """Apply the fitted map ``X * scale_ + min_`` to any split."""
         X = self._check_input(X, "transform")
-        Z = X * self.scale_ + self.min_
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z = self._finite(X * self.scale_ + self.min_, "transform")
         if self.clip:
             Z = np.clip(Z, *self.feature_range)
         return Z
@@ -155,12 +142,8 @@ class MinMaxScaler(_Scaler):
     def inverse_transform(self, Z) -> np.ndarray:
         """Back to the original units: ``(Z - min_) / scale_``."""
         Z = self._check_input(Z, "inverse_transform", name="Z")
-        return (Z - self.min_) / self.scale_
-
-    def _settings(self):
-        defaults = {"feature_range": (0, 1), "clip": False}  # shown only when changed
-        current = {"feature_range": self.feature_range, "clip": self.clip}
-        return {k: v for k, v in current.items() if v != defaults[k]}
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite((Z - self.min_) / self.scale_, "inverse_transform")
 
 
 class StandardScaler(_Scaler):
@@ -177,12 +160,16 @@ class StandardScaler(_Scaler):
 
     def fit(self, X) -> "StandardScaler":
         """Learn each feature's mean and standard deviation from ``X`` (the training set)."""
-        X = _as_2d_finite(X)
+        X = as_finite_matrix(X)
         n = X.shape[0]
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, var = X.mean(axis=0), X.var(axis=0)
+        self._check_fitted_statistics("mean", mean)
+        self._check_fitted_statistics("variance", var)
         self.n_features_in_ = X.shape[1]
         self.n_samples_seen_ = n
-        self.mean_ = X.mean(axis=0)
-        self.var_ = X.var(axis=0)
+        self.mean_ = mean
+        self.var_ = var
         # As scikit-learn: a variance at the round-off level of the mean counts as zero.
         eps = np.finfo(float).eps
         constant = self.var_ <= n * eps * self.var_ + (n * self.mean_ * eps) ** 2
@@ -192,9 +179,11 @@ class StandardScaler(_Scaler):
     def transform(self, X) -> np.ndarray:
         """Apply ``(X - mean_) / scale_`` (fitted on the training set) to any split."""
         X = self._check_input(X, "transform")
-        return (X - self.mean_) / self.scale_
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite((X - self.mean_) / self.scale_, "transform")
 
     def inverse_transform(self, Z) -> np.ndarray:
         """Back to the original units: ``Z * scale_ + mean_``."""
         Z = self._check_input(Z, "inverse_transform", name="Z")
-        return Z * self.scale_ + self.mean_
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._finite(Z * self.scale_ + self.mean_, "inverse_transform")

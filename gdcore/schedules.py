@@ -28,11 +28,23 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from ._validation import check_callable, check_choice, check_in_range, check_int, check_positive, describe
+from ._hyperparameters import Hyperparameters
+from ._validation import (as_real, check_callable, check_choice, check_in_range, check_int,
+                          check_positive, describe)
 from .optimizers import Optimizer
 
 __all__ = ["LRScheduler", "ConstantLR", "LinearLR", "StepLR", "MultiStepLR", "ExponentialLR",
            "InverseTimeLR", "CosineAnnealingLR", "LambdaLR", "SequentialLR", "ReduceLROnPlateau"]
+
+
+def _as_list(values, name: str = "milestones") -> list:
+    """A list or tuple of ``values`` (of milestones or schedulers), else a TypeError."""
+    try:
+        if isinstance(values, (str, bytes)):
+            raise TypeError
+        return list(values)
+    except TypeError:
+        raise TypeError(f"{name} must be a list, like [30, 80]; got {describe(values)}.") from None
 
 
 def _check_optimizer(optimizer) -> Optimizer:
@@ -42,8 +54,16 @@ def _check_optimizer(optimizer) -> Optimizer:
     return optimizer
 
 
-class LRScheduler:
-    r"""Base class: ``step()`` sets ``optimizer.lr`` to :math:`\alpha_t = ` ``lr_at(t)``."""
+class LRScheduler(Hyperparameters):
+    r"""Base class: ``step()`` sets ``optimizer.lr`` to :math:`\alpha_t = ` ``lr_at(t)``.
+
+    A subclass stores its settings (checked) under the names of its
+    ``__init__`` arguments, then calls ``super().__init__(optimizer)``.
+    Every learning rate it produces is checked before the optimizer gets it:
+    a finite number, 0 or more.
+    """
+
+    _repr_skip = ("optimizer",)
 
     def __init__(self, optimizer):
         self.optimizer = _check_optimizer(optimizer)
@@ -51,7 +71,12 @@ class LRScheduler:
             optimizer.initial_lr = check_positive(optimizer.lr, "optimizer.lr")
         self.base_lr = optimizer.initial_lr
         self.last_epoch = 0
-        self.optimizer.lr = self.lr_at(0)
+        self.optimizer.lr = self._checked_lr_at(0)
+
+    def _checked_lr_at(self, t: int) -> float:
+        """``lr_at(t)``, refused unless it is a finite number >= 0 (a negative rate climbs uphill)."""
+        return check_positive(self.lr_at(t), f"the learning rate {type(self).__name__} gives at step {t}",
+                              allow_zero=True)
 
     def lr_at(self, t: int) -> float:
         """The learning rate after ``t`` calls of ``step()``."""
@@ -59,17 +84,11 @@ class LRScheduler:
 
     def step(self, metric=None) -> None:
         """Advance one step (an update or an epoch) and set ``optimizer.lr``."""
+        self.optimizer.lr = self._checked_lr_at(self.last_epoch + 1)
         self.last_epoch += 1
-        self.optimizer.lr = self.lr_at(self.last_epoch)
 
     def get_last_lr(self) -> float:
         return self.optimizer.lr
-
-    def __repr__(self) -> str:
-        state = ("optimizer", "base_lr", "last_epoch", "schedulers", "best", "num_bad_epochs",
-                 "cooldown_counter")
-        settings = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k not in state)
-        return f"{type(self).__name__}({settings})"
 
 
 class ConstantLR(LRScheduler):
@@ -96,7 +115,7 @@ class LinearLR(LRScheduler):
         if self.start_factor == 0:
             raise ValueError("start_factor must be > 0 (a learning rate of 0 would not move); got 0.")
         self.end_factor = check_in_range(end_factor, "end_factor", 0.0, 1.0, include_high=True)
-        self.total_iters = check_int(total_iters, "total_iters", minimum=1)
+        self.total_iters = check_int(total_iters, "total_iters", minimum=1, maximum=10**15)
         super().__init__(optimizer)
 
     def lr_at(self, t):
@@ -120,7 +139,7 @@ class MultiStepLR(LRScheduler):
     r"""Multiply by ``gamma`` at each milestone: :math:`\alpha_t = \alpha_0\, \gamma^{\#\{m \le t\}}`."""
 
     def __init__(self, optimizer, milestones, gamma: float = 0.1):
-        self.milestones = sorted(check_int(m, "each milestone", minimum=1) for m in milestones)
+        self.milestones = sorted(check_int(m, "each milestone", minimum=1) for m in _as_list(milestones))
         self.gamma = check_positive(gamma, "gamma")
         super().__init__(optimizer)
 
@@ -165,7 +184,7 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0):
-        self.T_max = check_int(T_max, "T_max", minimum=1)
+        self.T_max = check_int(T_max, "T_max", minimum=1, maximum=10**15)
         self.eta_min = check_positive(eta_min, "eta_min", allow_zero=True)
         super().__init__(optimizer)
 
@@ -181,7 +200,7 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer)
 
     def lr_at(self, t):
-        return self.base_lr * float(self.lr_lambda(t))
+        return self.base_lr * as_real(self.lr_lambda(t), f"lr_lambda({t})")
 
 
 class SequentialLR(LRScheduler):
@@ -193,12 +212,14 @@ class SequentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer, schedulers, milestones):
-        self.schedulers = list(schedulers)
-        self.milestones = [check_int(m, "each milestone", minimum=1) for m in milestones]
+        self.schedulers = _as_list(schedulers, "schedulers")
+        self.milestones = [check_int(m, "each milestone", minimum=1) for m in _as_list(milestones)]
         if len(self.milestones) != len(self.schedulers) - 1 or self.milestones != sorted(self.milestones):
             raise ValueError(f"SequentialLR needs one increasing milestone fewer than schedulers; got "
                              f"{len(self.schedulers)} schedulers and milestones {self.milestones}.")
         for s in self.schedulers:
+            if not isinstance(s, LRScheduler):
+                raise TypeError(f"schedulers must be schedulers like LinearLR(opt, ...); got {describe(s)}.")
             if s.optimizer is not optimizer:
                 raise ValueError("every scheduler in SequentialLR must wrap the same optimizer.")
             if isinstance(s, ReduceLROnPlateau):
@@ -256,7 +277,7 @@ class ReduceLROnPlateau(LRScheduler):
         if metric is None:
             raise TypeError("ReduceLROnPlateau.step needs the metric it watches, e.g. "
                             "`scheduler.step(validation_loss)`.")
-        metric = float(metric)
+        metric = as_real(metric, "metric", finite=True)
         self.last_epoch += 1
         if self._is_better(metric):
             self.best, self.num_bad_epochs = metric, 0

@@ -24,10 +24,12 @@ def test_calculate_gain_matches_torch_table(nonlinearity, param, expected):
 def test_calculate_gain_rejects_unknown_names_and_bad_slopes():
     with pytest.raises(ValueError, match="nonlinearity must be one of"):
         init.calculate_gain("swish")
-    with pytest.raises(ValueError, match="negative slope"):
+    with pytest.raises(TypeError, match="negative slope"):
         init.calculate_gain("leaky_relu", "steep")
-    with pytest.raises(ValueError, match="negative slope"):
+    with pytest.raises(TypeError, match="negative slope"):
         init.calculate_gain("leaky_relu", True)
+    with pytest.raises(ValueError, match="negative slope"):
+        init.calculate_gain("leaky_relu", float("nan"))
 
 
 def test_zeros_and_constant():

@@ -110,3 +110,12 @@ def test_loss_and_grad_together_equal_the_separate_methods(model):
     loss, grad = model._loss_and_grad(params, X, y)
     assert loss == pytest.approx(model.loss(params, X, y), rel=1e-14)
     np.testing.assert_allclose(grad, model.grad(params, X, y), rtol=1e-14)
+
+
+def test_the_mlp_lives_in_its_own_module_and_models_mlp_is_it():
+    from gdcore import activations, mlp
+    from gdcore.autodiff import _scalars
+
+    assert models.MLP is mlp.MLP
+    assert models.sigmoid is activations.sigmoid  # one sigmoid, used everywhere
+    assert _scalars.sigmoid(0.5) == float(activations.sigmoid(0.5))

@@ -154,10 +154,17 @@ def test_wrong_shapes_and_text_are_refused(f):
         f(["a", "b"])
 
 
-def test_overflow_is_silent():
-    # pytest turns warnings into errors: a huge point must give inf, not a RuntimeWarning.
+def test_overflow_gives_inf_or_says_so_without_warnings():
+    # pytest turns warnings into errors: a huge point must give inf, not a RuntimeWarning,
+    # and where overflowed terms cancel to NaN, a clear OverflowError instead of the NaN.
     assert Rosenbrock()([1e200, 1e200]) == np.inf
-    assert np.all(~np.isfinite(Himmelblau().grad([1e200, -1e200])))
+    with pytest.raises(OverflowError, match="gradient of Himmelblau overflowed"):
+        Himmelblau().grad([1e200, -1e200])
+
+
+def test_points_must_be_finite():
+    with pytest.raises(ValueError, match="theta must be finite"):
+        Rosenbrock()([np.nan, 0.0])
 
 
 def test_landscapes_by_name():

@@ -181,3 +181,21 @@ def test_repr():
 def test_module_exports():
     for name in schedules.__all__:
         assert hasattr(schedules, name)
+
+
+def test_repr_follows_the_init_signature_without_the_optimizer():
+    from gdcore.optimizers import SGD
+    from gdcore.schedules import StepLR
+
+    assert repr(StepLR(SGD(lr=0.1), step_size=10, gamma=0.5)) == "StepLR(step_size=10, gamma=0.5)"
+
+
+def test_scheduled_learning_rates_are_checked_when_produced():
+    from gdcore.optimizers import SGD
+    from gdcore.schedules import LambdaLR
+
+    sched = LambdaLR(SGD(lr=0.1), lambda t: 1.0 if t < 2 else -1.0)
+    sched.step()
+    with pytest.raises(ValueError, match="at step 2 must be a finite non-negative number"):
+        sched.step()
+    assert sched.optimizer.lr == 0.1 and sched.last_epoch == 1  # unchanged by the refused step

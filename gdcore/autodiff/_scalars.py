@@ -9,23 +9,16 @@ Python's terse ``math domain error``.
 from __future__ import annotations
 
 import math
-import numbers
 
-from .._validation import describe
-
-
-def is_number(x) -> bool:
-    """True for a real number (int, float, numpy scalar), False for bools and everything else."""
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+from .. import activations
+from .._validation import as_real, describe
 
 
 def as_number(x, what: str) -> float:
-    """``x`` as a float, or a TypeError naming ``what`` was expected to be a number."""
-    if type(x) is float:  # the common case, checked first: every operation's result
+    """``x`` as a finite float, or an error naming ``what`` was expected to be a real number."""
+    if type(x) is float and math.isfinite(x):  # the common case, checked first: every operation's result
         return x
-    if not is_number(x):
-        raise TypeError(f"{what} must be a real number (int or float); got {describe(x)}.")
-    return float(x)
+    return as_real(x, what, finite=True)
 
 
 def operand_error(symbol: str, left, right, kind: str) -> TypeError:
@@ -50,18 +43,36 @@ def log(x: float) -> float:
 
 def power(x: float, p: float, derivative_of: float | None = None) -> float:
     """``x ** p`` for real results only; ``derivative_of=q`` words the errors for d/dx x**q."""
+    p = as_number(p, "the exponent")
     if x < 0 and not float(p).is_integer():
         raise ValueError(f"a negative base to a fractional power is not a real number: ({x:.6g}) ** {p:.6g}.")
     if x == 0 and p < 0:
         if derivative_of is not None:
             raise ZeroDivisionError(f"the derivative of x ** {derivative_of:g} is infinite at x = 0.")
         raise ZeroDivisionError(f"0 ** {p:.6g} is infinite.")
-    return x**p
+    try:
+        result = x**p
+    except (OverflowError, ZeroDivisionError):
+        result = math.inf
+    if not math.isfinite(result):
+        raise OverflowError(f"({x:.6g}) ** {p:.6g} is larger than the largest float (about 1.8e308).")
+    return result
+
+
+def divide(a: float, b: float) -> tuple[float, float, float]:
+    """``a / b`` and its local derivatives ``1 / b`` and ``-a / b**2``, or an error if one overflows."""
+    if b == 0:
+        raise ZeroDivisionError("division by a number whose value is 0.")
+    try:
+        out = (a / b, 1 / b, -a / b**2)
+    except (OverflowError, ZeroDivisionError):
+        out = (math.inf,)
+    if not all(math.isfinite(v) for v in out):
+        raise OverflowError(f"{a:.6g} / {b:.6g} or its derivative is larger than the largest float "
+                            "(about 1.8e308).")
+    return out
 
 
 def sigmoid(x: float) -> float:
-    """The logistic function 1 / (1 + e^-x), without overflow for any x."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
+    """The logistic function of one number (:func:`gdcore.activations.sigmoid`), as a float."""
+    return float(activations.sigmoid(x))

@@ -23,9 +23,9 @@ import math
 
 import numpy as np
 
-from .._validation import check_callable, describe
+from .._validation import as_finite_array, check_callable, describe, is_real
 from . import _scalars
-from ._scalars import as_number, is_number
+from ._scalars import as_number
 
 __all__ = ["Dual", "forward_derivative", "forward_gradient"]
 
@@ -47,7 +47,7 @@ class Dual:
     def _lift(other, symbol, left):
         if isinstance(other, Dual):
             return other
-        if is_number(other):
+        if is_real(other):
             return Dual(other, 0.0)  # a constant: derivative 0
         raise _scalars.operand_error(symbol, left, other, "Dual")
 
@@ -88,7 +88,7 @@ class Dual:
         return self._lift(other, "/", other) / self
 
     def __pow__(self, p):
-        if not is_number(p):
+        if not is_real(p):
             raise TypeError(f"the exponent of a Dual must be a constant number; got {describe(p)}. "
                             "For x ** y with y varying, write (y * x.log()).exp().")
         value = _scalars.power(self.value, p)
@@ -141,7 +141,7 @@ def forward_gradient(f, x) -> np.ndarray:
     :math:`\partial f / \partial x_i`.
     """
     check_callable(f)
-    x = np.asarray(x, dtype=float).ravel()
+    x = as_finite_array(x, "x").ravel()
     grad = np.empty(x.size)
     for i in range(x.size):
         out = f([Dual(v, 1.0 if j == i else 0.0) for j, v in enumerate(x)])

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import describe
+from .._validation import as_finite_array, as_real, check_flag, describe, is_real
+from ..activations import sigmoid
 from .topo import topological_order
 
 __all__ = ["Tensor", "cross_entropy", "unbroadcast"]
@@ -55,13 +56,7 @@ class Tensor:
     __array_priority__ = 1000
 
     def __init__(self, data, label: str = ""):
-        try:
-            arr = np.array(data, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"Tensor data must be numbers (a number, a list of numbers or a numeric "
-                            f"array); got {describe(data)}.") from None
-        if not np.all(np.isfinite(arr)):
-            raise ValueError("Tensor data must be finite; it contains NaN or infinite values.")
+        arr = np.array(as_finite_array(data, "Tensor data", allow_empty=True))  # a copy: the caller keeps theirs
         self._init(arr, (), None, "", label)
 
     def _init(self, data, parents, backward, op, label=""):
@@ -102,10 +97,8 @@ class Tensor:
     def _lift(other, symbol, left):
         if isinstance(other, Tensor):
             return other
-        if isinstance(other, (int, float, np.number, np.ndarray)) and not isinstance(other, bool):
-            data = np.asarray(other, dtype=float)  # no copy: a constant's data is never changed
-            if not np.all(np.isfinite(data)):
-                raise ValueError("Tensor data must be finite; it contains NaN or infinite values.")
+        if isinstance(other, (int, float, np.number, np.ndarray)) and not isinstance(other, (bool, np.bool_)):
+            data = as_finite_array(other, f"the operand of {symbol}", allow_empty=True)  # no copy
             # made here, so nobody can read its gradient: @ skips computing it
             return Tensor._node(data, (), None, "const")
         raise TypeError(f"unsupported operand for {symbol}: {describe(left)} and {describe(other)}. "
@@ -158,14 +151,19 @@ class Tensor:
         return self._lift(other, "/", other) / self
 
     def __pow__(self, p):
-        if isinstance(p, bool) or not isinstance(p, (int, float, np.number)):
+        if not is_real(p):
             raise TypeError(f"the exponent of a Tensor must be a constant number; got {describe(p)}.")
+        p = as_real(p, "the exponent of a Tensor", finite=True)
         a = self.data
         if np.any(a < 0) and not float(p).is_integer():
             raise ValueError(f"a negative base to the fractional power {p:g} is not a real number.")
         if np.any(a == 0) and p < 1 and p != 0:
             raise ZeroDivisionError(f"the derivative of x ** {p:g} is infinite at x = 0.")
-        return Tensor._node(a**p, (self,), lambda g: (g * p * a ** (p - 1),), f"**{p:g}")
+        with np.errstate(over="ignore"):
+            out = a**p
+        if not np.all(np.isfinite(out)):
+            raise OverflowError(f"** {p:g} overflowed: some entries of the result exceed the largest float.")
+        return Tensor._node(out, (self,), lambda g: (g * p * a ** (p - 1),), f"**{p:g}")
 
     # -- matrix product ------------------------------------------------------------------ #
     def __matmul__(self, other):
@@ -205,7 +203,8 @@ class Tensor:
         if axis is None:
             return tuple(range(ndim))
         axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
-        if not isinstance(axes, tuple) or not all(isinstance(a, (int, np.integer)) for a in axes):
+        if not isinstance(axes, tuple) or not all(
+                isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_)) for a in axes):
             raise TypeError(f"axis must be None, an int or a tuple of ints; got {describe(axis)}.")
         for a in axes:
             if not -ndim <= a < ndim:
@@ -215,6 +214,7 @@ class Tensor:
     def sum(self, axis=None, keepdims: bool = False):
         """Sum over ``axis`` (all axes by default), as ``numpy.sum``."""
         axes = self._axes(axis)
+        keepdims = check_flag(keepdims, "keepdims")
         shape = self.data.shape
         kept = tuple(1 if i in axes else n for i, n in enumerate(shape))  # the result with keepdims
         return Tensor._node(self.data.sum(axis=axes, keepdims=keepdims), (self,),
@@ -223,6 +223,7 @@ class Tensor:
     def mean(self, axis=None, keepdims: bool = False):
         """Mean over ``axis`` (all axes by default), as ``numpy.mean``."""
         axes = self._axes(axis)
+        keepdims = check_flag(keepdims, "keepdims")
         count = int(np.prod([self.data.shape[i] for i in axes]))
         return self.sum(axis=axes, keepdims=keepdims) * (1.0 / count)
 
@@ -249,7 +250,7 @@ class Tensor:
         return Tensor._node(np.where(on, self.data, 0.0), (self,), lambda g: (g * on,), "relu")
 
     def sigmoid(self):
-        s = np.exp(-np.logaddexp(0.0, -self.data))  # 1 / (1 + e^-x) without overflow
+        s = sigmoid(self.data)
         return Tensor._node(s, (self,), lambda g: (g * s * (1 - s),), "sigmoid")
 
     # -- the backward pass ------------------------------------------------------------------ #
@@ -268,7 +269,7 @@ class Tensor:
                     f"gradient of the final scalar with respect to it, an array of shape {self.data.shape}.")
             seed = np.ones_like(self.data)
         else:
-            seed = np.array(gradient, dtype=float)  # a copy: the caller keeps theirs
+            seed = np.array(as_finite_array(gradient, "gradient", allow_empty=True))  # a copy: the caller keeps theirs
             if seed.shape != self.data.shape:
                 raise ValueError(f"gradient must have this Tensor's shape {self.data.shape}; "
                                  f"got shape {seed.shape}.")
@@ -312,10 +313,10 @@ def cross_entropy(logits: Tensor, labels) -> Tensor:
     z = logits.data
     if z.ndim != 2:
         raise ValueError(f"logits must have shape (n_samples, n_classes); got shape {z.shape}.")
-    y = np.asarray(labels)
+    y = as_finite_array(labels, "labels", allow_empty=True)
     if y.shape != (z.shape[0],):
         raise ValueError(f"labels must have shape ({z.shape[0]},), one per row of logits; got shape {y.shape}.")
-    if y.size and not (np.issubdtype(y.dtype, np.integer) or np.all(y == np.round(y))):
+    if y.size and not np.all(y == np.round(y)):
         raise TypeError("labels must be integer class indices.")
     y = y.astype(int)
     if y.size and (y.min() < 0 or y.max() >= z.shape[1]):

@@ -11,11 +11,16 @@ of a million operations needs no deep Python call stack.
 
 from __future__ import annotations
 
+from .._validation import describe
+
 __all__ = ["topological_order"]
 
 
 def topological_order(output) -> list:
     """Every node ``output`` depends on (itself included), each after all its parents."""
+    if not isinstance(getattr(output, "parents", None), tuple):
+        raise TypeError("topological_order needs a node of a computational graph (a Value or a Tensor); "
+                        f"got {describe(output)}.")
     order, expanded = [], set()
     stack = [(output, False)]
     while stack:

@@ -24,9 +24,9 @@ import math
 
 import numpy as np
 
-from .._validation import check_callable, describe
+from .._validation import as_finite_array, check_callable, describe, is_real
 from . import _scalars
-from ._scalars import as_number, is_number
+from ._scalars import as_number
 from .topo import topological_order
 
 __all__ = ["Value", "reverse_gradient"]
@@ -64,7 +64,7 @@ class Value:
     def _lift(other, symbol, left):
         if isinstance(other, Value):
             return other
-        if is_number(other):
+        if is_real(other):
             return Value(other)  # a constant leaf
         raise _scalars.operand_error(symbol, left, other, "Value")
 
@@ -98,14 +98,14 @@ class Value:
         other = self._lift(other, "/", self)
         if other.data == 0:
             raise ZeroDivisionError("division of a Value by a Value whose data is 0.")
-        a, b = self.data, other.data
-        return Value(a / b, parents=(self, other), local_grads=(1 / b, -a / b**2), op="/")
+        quotient, d_a, d_b = _scalars.divide(self.data, other.data)
+        return Value(quotient, parents=(self, other), local_grads=(d_a, d_b), op="/")
 
     def __rtruediv__(self, other):
         return self._lift(other, "/", other) / self
 
     def __pow__(self, p):
-        if not is_number(p):
+        if not is_real(p):
             raise TypeError(f"the exponent of a Value must be a constant number; got {describe(p)}. "
                             "For x ** y with y varying, write (y * x.log()).exp().")
         value = _scalars.power(self.data, p)
@@ -170,7 +170,7 @@ def reverse_gradient(f, x) -> np.ndarray:
     ``f`` receives a list of ``n`` Values and must return a Value.
     """
     check_callable(f)
-    inputs = [Value(v, f"x{i}") for i, v in enumerate(np.asarray(x, dtype=float).ravel())]
+    inputs = [Value(v, f"x{i}") for i, v in enumerate(as_finite_array(x, "x").ravel())]
     out = f(inputs)
     if not isinstance(out, Value):
         raise TypeError(f"f must return a Value when given Values; got {describe(out)}.")

@@ -22,11 +22,12 @@ import contextlib
 import contextvars
 import functools
 import json
-import numbers
 from dataclasses import asdict, dataclass
 from typing import Callable
 
 import numpy as np
+
+from .._validation import is_real
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,7 @@ def fmt_vec(v, digits: int = 4) -> str:
 
 def as_number(value, what: str) -> float:
     """A student's answer as a float, or a TypeError whose sentence says what it should be."""
-    is_numpy_real = np.ndim(value) == 0 and np.asarray(value).dtype.kind in "iuf"
-    if isinstance(value, bool) or not (isinstance(value, numbers.Real) or is_numpy_real):
+    if not is_real(value):
         raise TypeError(f"{what} should be a number like 0.1, but it is {value!r}")
     return float(value)
 

@@ -7,42 +7,13 @@ import numbers
 
 import numpy as np
 
+from ..activations import sigmoid
 from ..autodiff import Tensor, Value, topological_order
 from ..experiments.graphs import build
 from ._core import exercise, failed, fmt, passed
 
 __all__ = ["check_softplus", "check_reused_gradient", "check_graph_steps", "check_backward",
            "check_softmax_vjp"]
-
-
-def _sigmoid(x: float) -> float:
-    """1 / (1 + e^-x), without overflow for any x."""
-    if x >= 0:
-        return 1 / (1 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1 + e)
-
-
-def _softplus(x: float) -> float:
-    """log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), without overflow for any x."""
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-
-
-def _is_number(value) -> bool:
-    return not isinstance(value, bool) and (isinstance(value, numbers.Real) or
-                                            (np.ndim(value) == 0 and np.asarray(value).dtype.kind in "iuf"))
-
-
-def _digits(got: float, other: float) -> str:
-    """``got`` with enough significant digits (4 to 12) to differ from ``other`` when printed."""
-    for digits in range(4, 13):
-        if fmt(got, digits) != fmt(other, digits):
-            return fmt(got, digits)
-    return fmt(got, 12)
-
-
-def _not_a_function(name: str, signature: str, value) -> str:
-    return f"{name} should be a function, {signature}; got {value!r}."
 
 
 @exercise("8.1", "the local derivative of a new operation")
@@ -76,12 +47,12 @@ def check_softplus(softplus):
         if not _is_number(v.grad) or not math.isfinite(v.grad):
             return failed(f"at v = {fmt(x)} the gradient is {v.grad!r}; the local derivative should be a finite "
                           "number, sigmoid(v).")
-        if abs(v.grad - _sigmoid(x)) > 1e-9:
+        if abs(v.grad - sigmoid(x)) > 1e-9:
             hint = ("That is 1/(1 + e^x): the derivative of log(u) is 1/u, times du/dx = e^x."
-                    if abs(v.grad - _sigmoid(-x)) < 1e-9 else
+                    if abs(v.grad - sigmoid(-x)) < 1e-9 else
                     "d/dx log(1 + e^x) = e^x / (1 + e^x), which is sigmoid(x).")
-            return failed(f"at v = {fmt(x)} the gradient is {_digits(v.grad, _sigmoid(x))}, expected "
-                          f"{_digits(_sigmoid(x), v.grad)}. {hint}")
+            return failed(f"at v = {fmt(x)} the gradient is {_digits(v.grad, sigmoid(x))}, expected "
+                          f"{_digits(sigmoid(x), v.grad)}. {hint}")
     return passed("softplus has the right value and the local derivative sigmoid(v) at every test point, "
                   "v = ±800 and ±10,000 included; backward() needed nothing else to differentiate it.")
 
