@@ -16,6 +16,28 @@ __all__ = ["check_softplus", "check_reused_gradient", "check_graph_steps", "chec
            "check_softmax_vjp"]
 
 
+def _softplus(x: float) -> float:
+    """log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), without overflow for any x."""
+    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+
+def _is_number(value) -> bool:
+    return not isinstance(value, bool) and (isinstance(value, numbers.Real) or
+                                            (np.ndim(value) == 0 and np.asarray(value).dtype.kind in "iuf"))
+
+
+def _digits(got: float, other: float) -> str:
+    """``got`` with enough significant digits (4 to 12) to differ from ``other`` when printed."""
+    for digits in range(4, 13):
+        if fmt(got, digits) != fmt(other, digits):
+            return fmt(got, digits)
+    return fmt(got, 12)
+
+
+def _not_a_function(name: str, signature: str, value) -> str:
+    return f"{name} should be a function, {signature}; got {value!r}."
+
+
 @exercise("8.1", "the local derivative of a new operation")
 def check_softplus(softplus):
     """``softplus(v)`` should return ONE new Value, log(1 + e^v), with local derivative sigmoid(v)."""
