@@ -155,7 +155,7 @@ def test_cosine_right_answer_passes():
     (lambda t, lr, T: lr * (1 + np.cos(t / T)) / 2, "without π"),
     (lambda t, lr, T: lr * (1 + np.cos(np.pi * t / (T - 1))) / 2, "T_max − 1"),
     (lambda t, lr, T: lr * (1 - t / T), "linear decay"),
-    (lambda t, lr, T: lr, "Use base_lr"),
+    (lambda t, lr, T: lr, "cosine row of the table in section 5.10"),
 ])
 def test_cosine_wrong_answers_fail(wrong, hint):
     result = checks.check_cosine_lr(wrong)
