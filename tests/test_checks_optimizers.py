@@ -204,6 +204,17 @@ def test_adam_update_wrong_answers_name_the_bug(wrong, hint):
     assert not result.passed and hint in result.message
 
 
+def test_adam_update_eps_inside_the_root_is_named():
+    def eps_inside(params, grad, m, v, t, lr=0.1, betas=(0.9, 0.999), eps=1e-8):
+        beta1, beta2 = betas
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad**2
+        return params - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v
+
+    result = checks.check_adam_update(eps_inside)
+    assert not result.passed and "outside the square root" in result.message
+
+
 def test_adam_update_forgetting_the_state_is_caught():
     def stateless(params, grad, m, v, t, lr=0.1, betas=(0.9, 0.999), eps=1e-8):
         new, _, _ = adam_update(params, grad, m, v, t, lr, betas, eps)

@@ -262,6 +262,15 @@ def _adam_hint(adam_update, lr, betas, eps) -> str:
     for value, hint in guesses:
         if np.isclose(first, value, rtol=1e-6):
             return f"Your first step with a steady gradient 1 is {fmt(first, 3)}·lr instead of lr: {hint}."
+    try:  # one step with a gradient of 10·sqrt(eps): ϵ inside the root shrinks it to 10/sqrt(101) ≈ 0.995 lr
+        tiny = 10 * np.sqrt(eps)
+        p_tiny, _, _ = _numbers(adam_update(np.zeros(1), np.full(1, tiny), np.zeros(1), np.zeros(1), 1, lr, betas, eps),
+                                "", 3, "")
+        if np.isclose(float(-p_tiny[0]) / lr, tiny / np.sqrt(tiny**2 + eps), rtol=1e-9):
+            return ("With a gradient as small as 10·√ϵ your step is too short: ϵ belongs outside the square root, "
+                    "added to √v̂.")
+    except Exception:
+        pass
     if np.isclose(first, 1.0) and not np.isclose(second, 1.0):
         return (f"The first step is right but the second is {fmt(second, 3)}·lr: does t count from 1, and do "
                 "m and v carry over from the previous step (return the new m and v)?")
