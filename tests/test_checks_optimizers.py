@@ -155,7 +155,7 @@ def test_cosine_right_answer_passes():
     (lambda t, lr, T: lr * (1 + np.cos(t / T)) / 2, "without π"),
     (lambda t, lr, T: lr * (1 + np.cos(np.pi * t / (T - 1))) / 2, "T_max − 1"),
     (lambda t, lr, T: lr * (1 - t / T), "linear decay"),
-    (lambda t, lr, T: lr, "Use base_lr"),
+    (lambda t, lr, T: lr, "cosine row of the table in section 5.10"),
 ])
 def test_cosine_wrong_answers_fail(wrong, hint):
     result = checks.check_cosine_lr(wrong)
@@ -202,6 +202,17 @@ def _variant(m_fix, v_fix, sign=1.0):
 def test_adam_update_wrong_answers_name_the_bug(wrong, hint):
     result = checks.check_adam_update(wrong)
     assert not result.passed and hint in result.message
+
+
+def test_adam_update_eps_inside_the_root_is_named():
+    def eps_inside(params, grad, m, v, t, lr=0.1, betas=(0.9, 0.999), eps=1e-8):
+        beta1, beta2 = betas
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad**2
+        return params - lr * (m / (1 - beta1**t)) / np.sqrt(v / (1 - beta2**t) + eps), m, v
+
+    result = checks.check_adam_update(eps_inside)
+    assert not result.passed and "outside the square root" in result.message
 
 
 def test_adam_update_forgetting_the_state_is_caught():

@@ -94,7 +94,7 @@ def _momentum_hint(momentum_step, lr, mu) -> str:
         p1, v1 = _pair(momentum_step(p0, g, v0, lr, mu), "")
         p2, _ = _pair(momentum_step(p1, g, v1, lr, mu), "")
     except (Exception, _WrongType):  # the main check reports the error itself
-        return "Update the velocity first, velocity = momentum * velocity + grad, then params - lr * velocity."
+        return "Update the velocity first and then the parameters, in the order of the exercise's two formulas."
     first, second = float(p0[0] - p1[0]), float(p1[0] - p2[0])
     if np.isclose(first, lr) and np.isclose(second, lr):
         return "Every step is lr·grad: that is plain gradient descent. Did you update the velocity and use it?"
@@ -134,7 +134,7 @@ def check_bias_correction(bias_correction):
         }
         hint = next((f"That matches {name}." for name, value in wrong.items()
                      if np.allclose([m_hat, v_hat], value, rtol=1e-10, atol=0)),
-                    "Divide m by 1 − β₁^t and v by 1 − β₂^t.")
+                    "Compare with the definitions of m̂ and v̂ in section 5.8.")
         return failed(f"bias_correction(m={m}, v={v}, t={t}) returned ({fmt(m_hat)}, {fmt(v_hat)}), expected "
                       f"({fmt(expected[0])}, {fmt(expected[1])}). {hint}")
     return passed("m̂ = m/(1 − β₁ᵗ) and v̂ = v/(1 − β₂ᵗ) at t = 2, 1, 10 and 1000. At t = 1 this undoes the "
@@ -225,11 +225,11 @@ def check_cosine_lr(cosine_lr):
             base_lr * np.cos(np.pi * ts / T_max),
         "the cosine of t/T without π: the angle must run from 0 to π": base_lr * (1 + np.cos(ts / T_max)) / 2,
         "a schedule that reaches 0 at T_max − 1: divide by T_max": base_lr * (1 + np.cos(np.pi * ts / (T_max - 1))) / 2,
-        "a linear decay: the cosine schedule is base_lr · (1 + cos(πt/T))/2": base_lr * (1 - ts / T_max),
+        "a linear decay: the cosine schedule follows a half period of a cosine": base_lr * (1 - ts / T_max),
     }
     hint = next((f"That looks like {name}." for name, values in wrong.items()
                  if np.allclose(got, values, rtol=1e-9, atol=1e-12)),
-                "Use base_lr * (1 + cos(pi * t / T_max)) / 2.")
+                "Compare with the cosine row of the table in section 5.10, with α_min = 0.")
     return failed(f"cosine_lr({ts[k]}, {base_lr}, {T_max}) returned {fmt(got[k])}, expected {fmt(expected[k])}. {hint}")
 
 
@@ -262,6 +262,15 @@ def _adam_hint(adam_update, lr, betas, eps) -> str:
     for value, hint in guesses:
         if np.isclose(first, value, rtol=1e-6):
             return f"Your first step with a steady gradient 1 is {fmt(first, 3)}·lr instead of lr: {hint}."
+    try:  # one step with a gradient of 10·sqrt(eps): ϵ inside the root shrinks it to 10/sqrt(101) ≈ 0.995 lr
+        tiny = 10 * np.sqrt(eps)
+        p_tiny, _, _ = _numbers(adam_update(np.zeros(1), np.full(1, tiny), np.zeros(1), np.zeros(1), 1, lr, betas, eps),
+                                "", 3, "")
+        if np.isclose(float(-p_tiny[0]) / lr, tiny / np.sqrt(tiny**2 + eps), rtol=1e-9):
+            return ("With a gradient as small as 10·√ϵ your step is too short: ϵ belongs outside the square root, "
+                    "added to √v̂.")
+    except Exception:
+        pass
     if np.isclose(first, 1.0) and not np.isclose(second, 1.0):
         return (f"The first step is right but the second is {fmt(second, 3)}·lr: does t count from 1, and do "
                 "m and v carry over from the previous step (return the new m and v)?")
