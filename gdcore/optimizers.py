@@ -123,7 +123,7 @@ class SGD(Optimizer):
                              f"momentum={self.momentum!r}, dampening={self.dampening!r}.")
         self.reset()
 
-    state = ("velocity",)  # b_t, the running (damped) sum of gradients
+    state = ("velocity",)  # m_t, the running (damped) sum of gradients
 
     def _update(self, params, grad):
         g = grad + self.weight_decay * params if self.weight_decay else grad
@@ -159,7 +159,7 @@ class AdaGrad(Optimizer):
         self.eps = check_positive(eps, "eps")
         self.reset()
 
-    state = ("sum",)  # s_t, the sum of squared gradients so far
+    state = ("sum",)  # G_t, the sum of squared gradients so far
 
     def _start(self, params):
         self.sum = np.full_like(params, self.initial_accumulator_value)  # s_0
@@ -200,7 +200,7 @@ class RMSprop(Optimizer):
         self.centered = check_flag(centered, "centered")
         self.reset()
 
-    #: v_t (running mean of squared gradients), \bar g_t (of gradients, centered only), b_t (momentum only)
+    #: v_t (running mean of squared gradients), \bar g_t (of gradients, centered only), m_t (momentum only)
     state = ("square_avg", "grad_avg", "velocity")
 
     def _update(self, params, grad):
@@ -240,7 +240,7 @@ class AdaDelta(Optimizer):
         self.weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
         self.reset()
 
-    state = ("square_avg", "acc_delta")  # v_t and u_t, running means of squared gradients and steps
+    state = ("square_avg", "acc_delta")  # v_t and D_t, running means of squared gradients and steps
 
     def _update(self, params, grad):
         g = grad + self.weight_decay * params if self.weight_decay else grad
@@ -264,8 +264,9 @@ class Adam(Optimizer):
         \theta_t = \theta_{t-1} - \alpha\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
     With ``amsgrad=True``, :math:`v_t` in :math:`\hat v_t` is replaced by the
-    running maximum :math:`v^{\max}_t = \max(v^{\max}_{t-1}, v_t)` (Reddi et
-    al., 2018). Kingma and Ba (2015).
+    running maximum of the uncorrected averages, :math:`v^{\max}_t = \max(v^{\max}_{t-1}, v_t)`,
+    which is then bias-corrected: PyTorch's variant of Reddi et al.'s (2018)
+    AMSGrad, which divides by the maximum itself. Kingma and Ba (2015).
     """
 
     def __init__(self, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
@@ -302,8 +303,9 @@ class AdamW(Adam):
     .. math::
         \theta_t = (1 - \alpha\omega)\,\theta_{t-1} - \alpha\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
-    As ``torch.optim.AdamW``; Loshchilov and Hutter (2019). Note the default
-    ``weight_decay=1e-2``.
+    As ``torch.optim.AdamW`` (PyTorch's form: Loshchilov and Hutter, 2019,
+    multiply the decay by a schedule multiplier rather than by :math:`\alpha`).
+    Note the default ``weight_decay=1e-2``.
     """
 
     def __init__(self, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
