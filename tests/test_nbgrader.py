@@ -109,7 +109,8 @@ def test_cells_carry_nbgrader_metadata_from_the_registry():
     tests = {m["grade_id"]: m["points"] for m in meta if m["grade"]}
     assert tests == {f"ex1_{k}": e.points for k, e in
                      ((e.id.split(".")[1], e) for e in checks.exercises_of_chapter(1))}
-    assert [m["grade_id"] for m in meta if m["solution"]] == ["ex1_1_answer", "ex1_2_answer", "ex1_3_answer", "ex1_4_answer"]
+    assert [m["grade_id"] for m in meta if m["solution"]] == [f"ex1_{e.id.split('.')[1]}_answer"
+                                                               for e in checks.exercises_of_chapter(1)]
     test_cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "ex1_1")
     assert "assert result.passed, result.message" in test_cell.source and test_cell.metadata["nbgrader"]["locked"]
 
@@ -124,7 +125,10 @@ def test_no_release_leaks_a_solution_line(course):
 
 def test_autograde_gives_zero_full_and_less_than_full(course):
     _, _, graded = course
+    from gdcore import checks
+
     scores = graded["scores"]
-    assert scores["untouched"] == [0, 4]
-    assert scores["solved"] == [4, 4]
-    assert scores["wrong"] == [3, 4]
+    total = sum(e.points for e in checks.exercises_of_chapter(1))
+    assert scores["untouched"] == [0, total]
+    assert scores["solved"] == [total, total]
+    assert scores["wrong"] == [total - 1, total]  # one exercise answered wrongly
