@@ -138,6 +138,10 @@ def find_explorers(app, env, docnames) -> None:
     cache = _cache_root(app)
     cache.mkdir(parents=True, exist_ok=True)
     _render_all(cache, wanted)
+    if set(docnames) >= set(env.found_docs):  # a full build: frames no page uses any more can go
+        for folder in cache.iterdir():
+            if folder.is_dir() and folder.name not in wanted:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _label(name: str) -> str:

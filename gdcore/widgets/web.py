@@ -72,7 +72,7 @@ _GRADIENT_Y = {"line fit": tuple(-2.0 + 1.0 * k for k in range(8)),
 WEB_EXPLORERS = {
     # Exercise 1.4 (forward, sin, x = 1): the log slider's positions 10^(-3 + 0.05k) hold 0.0224.
     "SecantExplorer": WebSpec(
-        controls=(WebControl("method"), WebControl("h")), colors=32, notebook_only=("f", "x")),
+        controls=(WebControl("method"), WebControl("h")), dpi=100, colors=32, notebook_only=("f", "x")),
     "GradientExplorer": WebSpec(
         controls=(WebControl("name", positions=("line fit", "Himmelblau")),
                   WebControl("x", positions=_GRADIENT_X, by="name"),
@@ -195,7 +195,9 @@ _SWATCH = re.compile(r'<span style="color:\s*(#[0-9A-Fa-f]{3,8})">&#9632;</span>
 
 
 def web_verdict(verdict: str) -> str:
-    """The verdict for the page: a coloured square of text becomes a swatch (a box, not a letter)."""
+    """The verdict for the page: a coloured square of text becomes a swatch (a box, not a letter),
+    and a ``<`` that opens no tag (``norm <= tol``) is escaped."""
+    verdict = re.sub(r"<(?![A-Za-z/!])", "&lt;", verdict)
     return _SWATCH.sub(r'<span class="web-explorer-swatch" style="background:\1" aria-hidden="true"></span>',
                        verdict)
 
