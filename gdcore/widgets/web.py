@@ -56,7 +56,7 @@ class WebSpec:
 
     controls: tuple
     dpi: int = 120  # 1.5 times the notebook's 80 dpi: sharp on most screens, and small
-    colors: int = 64  # PNG palette size (the figures use a few flat colours)
+    colors: int = 32  # PNG palette size (the figures use a few flat colours)
     notebook_only: tuple = field(default=())  # the controls left to the notebook (documentation, and the page says so)
 
 
@@ -72,33 +72,33 @@ _GRADIENT_Y = {"line fit": tuple(-2.0 + 1.0 * k for k in range(8)),
 WEB_EXPLORERS = {
     # Exercise 1.4 (forward, sin, x = 1): the log slider's positions 10^(-3 + 0.05k) hold 0.0224.
     "SecantExplorer": WebSpec(
-        controls=(WebControl("method"), WebControl("h")), dpi=100, colors=32, notebook_only=("f", "x")),
+        controls=(WebControl("method"), WebControl("h")), dpi=100, notebook_only=("f", "x")),
     "GradientExplorer": WebSpec(
         controls=(WebControl("name", positions=("line fit", "Himmelblau")),
                   WebControl("x", positions=_GRADIENT_X, by="name"),
                   WebControl("y", positions=_GRADIENT_Y, by="name")),
-        dpi=100, colors=32, notebook_only=("the other landscapes", "steps of 0.01")),
+        dpi=100, notebook_only=("the other landscapes", "steps of 0.01")),
     # Exercise 3.3 (500 steps): every 12th position of the notebook's log slider (steps of
     # 10^0.06) through the default 0.1 holds 10^-0.64 = 0.2291, within 3% of 2/L = 0.2347.
     "LearningRateExplorer": WebSpec(
         controls=(WebControl("steps", positions=(100, 500)), WebControl("lr", every=12)),
-        dpi=110, colors=32, notebook_only=("landscape", "start θ₁", "start θ₂", "other budgets")),
+        dpi=110, notebook_only=("landscape", "start θ₁", "start θ₂", "other budgets")),
     # Exercise 4.4: the budget of 2 epochs, every batch size and learning rate.
     "BatchExplorer": WebSpec(
-        controls=(WebControl("batch_size"), WebControl("lr")), colors=32, notebook_only=("epochs",)),
+        controls=(WebControl("batch_size"), WebControl("lr")), notebook_only=("epochs",)),
     # Exercise 5.3: momentum in steps of 0.02 (the fastest, 0.66, is among them), 1000 steps.
     "RaceExplorer": WebSpec(
         controls=(WebControl("steps", positions=(300, 1000)), WebControl("momentum", every=2)),
-        colors=32, notebook_only=("landscape", "racers", "lr", "adaptive lr", "Adam β₁", "Adam β₂",
+        notebook_only=("landscape", "racers", "lr", "adaptive lr", "Adam β₁", "Adam β₂",
                                   "start θ₁", "start θ₂")),
     # Exercise 6.4: ReLU, depth 10, width 128, every initialization.
     "ActivationExplorer": WebSpec(
         controls=(WebControl("activation"), WebControl("scheme"), WebControl("depth", every=2)),
-        colors=32, notebook_only=("width", "odd depths")),
+        notebook_only=("width", "odd depths")),
     # Exercise 7.3: the notebook's positions 10^(-1 + 0.25k) hold the best unit, 10^5.5.
-    "ScalingExplorer": WebSpec(controls=(WebControl("scaling"), WebControl("factor")), dpi=160, colors=32),
+    "ScalingExplorer": WebSpec(controls=(WebControl("scaling"), WebControl("factor")), dpi=160),
     # Exercise 8.3: every step of the default expression at x = 1, y = -0.5.
-    "GraphStepper": WebSpec(controls=(WebControl("step"),), dpi=160, colors=32,
+    "GraphStepper": WebSpec(controls=(WebControl("step"),), dpi=160,
                             notebook_only=("f", "x", "y")),
 }
 
@@ -211,10 +211,22 @@ def plain_text(verdict: str) -> str:
 
 def _encode(png: bytes, colors: int) -> bytes:
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    image = image.quantize(colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    # Octree keeps the few saturated line colours (median cut greys them); no dithering noise.
+    image = image.quantize(colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     image.save(buffer, format="png", optimize=True)
     return buffer.getvalue()
+
+
+def _set_dpi(explorer, dpi: int) -> None:
+    """Draw ``explorer`` at ``dpi``, laid out again at that resolution (as the notebook's is at 80 dpi)."""
+    fig = explorer.fig
+    fig.set_dpi(dpi)
+    fig.set_layout_engine("constrained")
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    if explorer.blitter is not None:
+        explorer.blitter.invalidate()
 
 
 def render_frames(name: str, kwargs: dict, start: int, stop: int, out_dir: str) -> list[dict]:
@@ -225,9 +237,7 @@ def render_frames(name: str, kwargs: dict, start: int, stop: int, out_dir: str) 
     """
     spec = WEB_EXPLORERS[name]
     explorer = _explorer_class(name)(**kwargs)
-    explorer.fig.set_dpi(spec.dpi)
-    if explorer.blitter is not None:
-        explorer.blitter.invalidate()
+    _set_dpi(explorer, spec.dpi)
     _, frames = frame_grid(explorer, spec)
     verdicts = []
     for k in range(start, stop):
@@ -248,7 +258,7 @@ def render(name: str, kwargs: dict, out_dir, jobs: int = 2, pool=None) -> dict:
     spec = WEB_EXPLORERS[name]
     explorer = _explorer_class(name)(**kwargs)
     controls, frames = frame_grid(explorer, spec)
-    explorer.fig.set_dpi(spec.dpi)
+    _set_dpi(explorer, spec.dpi)
     width, height = (int(round(v)) for v in explorer.fig.canvas.get_width_height(physical=True))
     cuts = np.linspace(0, len(frames), min(2 * jobs, len(frames)) + 1).astype(int)
     parts = list(zip(cuts[:-1], cuts[1:]))
