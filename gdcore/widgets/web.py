@@ -68,6 +68,12 @@ _GRADIENT_X = {"line fit": tuple(-0.25 + 0.75 * k for k in range(8)),
 _GRADIENT_Y = {"line fit": tuple(-2.0 + 1.0 * k for k in range(8)),
                "Himmelblau": tuple(-4.75 + 1.25 * k for k in range(8))}
 
+# Grids written out (not derived from the widget cell's defaults), so that the exercises'
+# answers stay on them whatever start the chapter gives its explorer.
+_LRS = tuple(10 ** round(-1 + 0.06 * j, 10) for j in range(-50, 22))  # 10^-4 ... 10^0.26
+_MOMENTA = tuple(round(0.02 * k, 2) for k in range(50))  # 0, 0.02, ..., 0.98
+_DEPTHS = tuple(range(2, 21, 2))
+
 #: The web version of each explorer (keyed by class name); see the module docstring.
 WEB_EXPLORERS = {
     # Exercise 1.4 (forward, sin, x = 1): the log slider's positions 10^(-3 + 0.05k) hold 0.0224.
@@ -79,21 +85,21 @@ WEB_EXPLORERS = {
                   WebControl("y", positions=_GRADIENT_Y, by="name")),
         dpi=100, notebook_only=("the other landscapes", "steps of 0.01")),
     # Exercise 3.3 (500 steps): every 12th position of the notebook's log slider (steps of
-    # 10^0.06) through the default 0.1 holds 10^-0.64 = 0.2291, within 3% of 2/L = 0.2347.
+    # 10^0.06) through 0.1 holds 10^-0.64 = 0.2291, within 3% of 2/L = 0.2347.
     "LearningRateExplorer": WebSpec(
-        controls=(WebControl("steps", positions=(100, 500)), WebControl("lr", every=12)),
+        controls=(WebControl("steps", positions=(100, 500)), WebControl("lr", positions=_LRS)),
         dpi=110, notebook_only=("landscape", "start θ₁", "start θ₂", "other budgets")),
     # Exercise 4.4: the budget of 2 epochs, every batch size and learning rate.
     "BatchExplorer": WebSpec(
         controls=(WebControl("batch_size"), WebControl("lr")), notebook_only=("epochs",)),
     # Exercise 5.3: momentum in steps of 0.02 (the fastest, 0.66, is among them), 1000 steps.
     "RaceExplorer": WebSpec(
-        controls=(WebControl("steps", positions=(300, 1000)), WebControl("momentum", every=2)),
+        controls=(WebControl("steps", positions=(300, 1000)), WebControl("momentum", positions=_MOMENTA)),
         notebook_only=("landscape", "racers", "lr", "adaptive lr", "Adam β₁", "Adam β₂",
                                   "start θ₁", "start θ₂")),
     # Exercise 6.4: ReLU, depth 10, width 128, every initialization.
     "ActivationExplorer": WebSpec(
-        controls=(WebControl("activation"), WebControl("scheme"), WebControl("depth", every=2)),
+        controls=(WebControl("activation"), WebControl("scheme"), WebControl("depth", positions=_DEPTHS)),
         notebook_only=("width", "odd depths")),
     # Exercise 7.3: the notebook's positions 10^(-1 + 0.25k) hold the best unit, 10^5.5.
     "ScalingExplorer": WebSpec(controls=(WebControl("scaling"), WebControl("factor")), dpi=160),
