@@ -71,17 +71,26 @@ def main() -> None:
     e = widgets.BatchExplorer(batch_size=32, lr=0.05, epochs=2)
     epochs = values(1, 2, 3, 4, 5)
     report("epochs budget (runs cached)", lambda: e.update(epochs=epochs()))
-    rate = values(*batches.LRS)
-    report("new learning rate (3 new runs)", lambda: e.update(lr=rate()),
-           prepare=batches.excess_curve.cache_clear)
-    sizes = values(*(b for b in batches.BATCH_SIZES if b != 1))
+    # The explorer computes the full-batch and stochastic runs of every learning rate when it is
+    # built; the mini-batch run of a new learning rate or batch size is computed on the move.
+    rate, sizes, move = values(*batches.LRS), values(*(b for b in batches.BATCH_SIZES if b != 1)), {}
 
-    def only_mini_batch_new():  # the batch and stochastic runs of this lr are cached, not the mini-batch run
-        batches.excess_curve.cache_clear()
-        batches.excess_curve(None, e.controls["lr"].value)
-        batches.excess_curve(1, e.controls["lr"].value)
+    def only_mini_batch_new(control, value):
+        def prepare():
+            move[control] = value()
+            lr = move.get("lr", e.controls["lr"].value)
+            batches.excess_curve.cache_clear()
+            batches.excess_curve(None, lr)  # as on construction
+            batches.excess_curve(1, lr)
+        return prepare
 
-    report("new batch size (1 new run)", lambda: e.update(batch_size=sizes()), prepare=only_mini_batch_new)
+    report("new learning rate (mini-batch run new)", lambda: e.update(lr=move.pop("lr")),
+           prepare=only_mini_batch_new("lr", rate))
+    report("new batch size (mini-batch run new)", lambda: e.update(batch_size=move.pop("batch_size")),
+           prepare=only_mini_batch_new("batch_size", sizes))
+    batches.excess_curve.cache_clear()
+    report("reference: all three runs new (no longer a path)", lambda: e.update(lr=rate()),
+           prepare=batches.excess_curve.cache_clear, repeat=5)
 
     print("ActivationExplorer (chapter 6), statistics computed afresh each time")
     e = widgets.ActivationExplorer(depth=20, width=256)
@@ -128,8 +137,8 @@ def main() -> None:
     racers = values(("GD", "momentum", "Adam"), ("GD", "Nesterov", "RMSprop", "AdaDelta"))
     report("racers", lambda: e.update(racers=racers()), prepare=e._cache.clear)
     names = values(*COURSES)
-    report("landscape switch", lambda: e.update(name=names()), repeat=2 * len(COURSES), warmup=0,
-           prepare=e._cache.clear)
+    report("landscape switch (its preset runs)", lambda: e.update(name=names()), repeat=2 * len(COURSES),
+           warmup=0)
 
 
 if __name__ == "__main__":
