@@ -114,7 +114,7 @@ def main() -> None:
     print("ScalingExplorer (chapter 7)")
     e = widgets.ScalingExplorer()
     factors = values(1.0, 1e3, 10**5.5, 1e7)
-    report("thickness factor, axes drawn afresh", lambda: e.update(factor=factors()), prepare=e.blitter.invalidate)
+    report("thickness factor, axes drawn afresh", lambda: e.update(factor=factors()), prepare=getattr(e.blitter, "invalidate", None))
     report("thickness factor, seen before", lambda: e.update(factor=factors()))
     scalings = values(*scaling.SCALINGS)
     report("scaling buttons", lambda: e.update(scaling=scalings()))
