@@ -1,19 +1,145 @@
-"""Widget update times: recompute and redraw, as a slider move triggers them.
+"""Every explorer's update paths: what one control change costs, recompute and redraw.
 
-Each explorer's ``update`` does everything a slider change does except
-sending the PNG to the browser. Target: well under 100 ms (50 ms median).
+Each explorer's ``update`` does everything a control change does except
+sending the PNG to the browser. A path that recomputes is timed cold: its
+cache is cleared (or the value is one not computed yet) before every call,
+so a reader moving a slider to a new value waits exactly this long.
+
+Target: every path's median under 50 ms (and well under 100 ms). Each line
+gives the wall-clock median and worst over the repetitions (what a reader
+feels) and the median CPU time of this process (which stays meaningful when
+other jobs share the machine's cores).
 """
 
-from timing import median_ms
+from itertools import cycle
+
+from timing import update_times
 
 from gdcore import widgets
+from gdcore.experiments import batches, scaling, stacks
+from gdcore.experiments.landscapes import DESCENT_PRESETS, POINT_PRESETS
+from gdcore.experiments.race import COURSES
+from gdcore.widgets.secant import FUNCTIONS
+
+REPEAT = 20
+
+
+def report(label: str, fn, repeat: int = REPEAT, warmup: int = 2, prepare=None) -> None:
+    median, worst, cpu = update_times(fn, repeat=repeat, warmup=warmup, prepare=prepare)
+    flag = "" if median < 50 else "   <-- over 50 ms"
+    print(f"  {label:52s} {median:7.1f} {worst:7.1f} {cpu:7.1f}{flag}", flush=True)
+
+
+def values(*options):
+    """A control's values in turn, forever (consecutive values differ)."""
+    return cycle(options).__next__
 
 
 def main() -> None:
-    explorer = widgets.SecantExplorer()
-    steps = iter([0.5, 0.05, 0.005] * 100)
-    ms = median_ms(lambda: explorer.update(h=next(steps)))
-    print(f"SecantExplorer.update (chapter 1): {ms:6.1f} ms median")
+    print(f"  {'explorer: path':52s} {'median':>7s} {'worst':>7s} {'CPU':>7s}  (ms; {REPEAT} updates each)")
+
+    print("SecantExplorer (chapter 1)")
+    e = widgets.SecantExplorer()
+    h, x = values(0.5, 0.05, 0.005, 1.0), values(-2.0, 0.5, 3.0)
+    report("h slider", lambda: e.update(h=h()))
+    report("x slider", lambda: e.update(x=x()))
+    f, method = values(*FUNCTIONS), values("central", "forward")
+    report("function dropdown", lambda: e.update(name=f()))
+    report("quotient buttons", lambda: e.update(method=method()))
+
+    print("GradientExplorer (chapter 2)")
+    e = widgets.GradientExplorer(name="Himmelblau")
+    x = values(-3.0, -1.0, 1.5, 3.5)
+    report("point (θ₁ slider)", lambda: e.update(x=x()))
+    names = values(*POINT_PRESETS)
+    report("landscape switch", lambda: e.update(name=names()), repeat=2 * len(POINT_PRESETS), warmup=0)
+
+    print("LearningRateExplorer (chapter 3), 500-step budget")
+    e = widgets.LearningRateExplorer(name="Rosenbrock", steps=500)
+    lr = e.controls["lr"].value
+    factor = values(0.8, 0.9, 1.1, 1.2)
+    report("new learning rate", lambda: e.update(lr=lr * factor()))
+    x0 = values(-1.5, -1.0, 0.5)
+    report("start (θ₁ slider)", lambda: e.update(x0=x0()))
+    steps = values(100, 500, 300)
+    report("step budget", lambda: e.update(steps=steps()))
+    names = values(*DESCENT_PRESETS)
+    report("landscape switch", lambda: e.update(name=names(), steps=500), repeat=2 * len(DESCENT_PRESETS),
+           warmup=0)
+
+    print("BatchExplorer (chapter 4), runs of 5 epochs")
+    e = widgets.BatchExplorer(batch_size=32, lr=0.05, epochs=2)
+    epochs = values(1, 2, 3, 4, 5)
+    report("epochs budget (runs cached)", lambda: e.update(epochs=epochs()))
+    # The explorer computes the full-batch and stochastic runs of every learning rate when it is
+    # built; the mini-batch run of a new learning rate or batch size is computed on the move.
+    rate, sizes, move = values(*batches.LRS), values(*(b for b in batches.BATCH_SIZES if b != 1)), {}
+
+    def only_mini_batch_new(control, value):
+        def prepare():
+            move[control] = value()
+            lr = move.get("lr", e.controls["lr"].value)
+            batches.excess_curve.cache_clear()
+            batches.excess_curve(None, lr)  # as on construction
+            batches.excess_curve(1, lr)
+        return prepare
+
+    report("new learning rate (mini-batch run new)", lambda: e.update(lr=move.pop("lr")),
+           prepare=only_mini_batch_new("lr", rate))
+    report("new batch size (mini-batch run new)", lambda: e.update(batch_size=move.pop("batch_size")),
+           prepare=only_mini_batch_new("batch_size", sizes))
+    batches.excess_curve.cache_clear()
+    report("reference: all three runs new (no longer a path)", lambda: e.update(lr=rate()),
+           prepare=batches.excess_curve.cache_clear, repeat=5)
+
+    print("ActivationExplorer (chapter 6), statistics computed afresh each time")
+    e = widgets.ActivationExplorer(depth=20, width=256)
+    clear = stacks._statistics.cache_clear
+    depth = values(10, 20, 15)
+    report("new depth (width 256)", lambda: e.update(depth=depth()), prepare=clear)
+    e.update(depth=20)
+    width = values(128, 256, 64)
+    report("new width (depth 20)", lambda: e.update(width=width()), prepare=clear)
+    e.update(width=256)
+    activation = values("tanh", "relu")
+    report("new activation (20 x 256)", lambda: e.update(activation=activation()), prepare=clear)
+    scheme = values(*stacks.SCHEMES)
+    report("new init (20 x 256)", lambda: e.update(scheme=scheme()), prepare=clear)
+    e.update(depth=10, width=128, activation="relu", scheme="N(0, 1)")
+    net = values((10, 128), (20, 256))
+    report("new network, 10 x 128 then 20 x 256", lambda: e.update(**dict(zip(("depth", "width"), net()))),
+           prepare=clear)
+    report("settings computed before", lambda: e.update(**dict(zip(("depth", "width"), net()))))
+
+    print("ScalingExplorer (chapter 7)")
+    e = widgets.ScalingExplorer()
+    factors = values(1.0, 1e3, 10**5.5, 1e7)
+    report("thickness factor, axes drawn afresh", lambda: e.update(factor=factors()), prepare=getattr(e.blitter, "invalidate", None))
+    report("thickness factor, seen before", lambda: e.update(factor=factors()))
+    scalings = values(*scaling.SCALINGS)
+    report("scaling buttons", lambda: e.update(scaling=scalings()))
+
+    print("GraphStepper (chapter 8)")
+    e = widgets.GraphStepper()
+    step = values(*range(1, 15))
+    report("step slider", lambda: e.update(step=step()))
+    x = values(-1.0, 0.5, 1.5)
+    report("x slider (a new graph)", lambda: e.update(x=x()))
+    expressions = values(*e.controls["expression"].options)
+    report("expression dropdown", lambda: e.update(expression=expressions()))
+
+    print("RaceExplorer (chapter 5), runs computed afresh each time")
+    e = widgets.RaceExplorer(racers=("GD", "momentum", "Adam"))
+    lr = e.controls["lr"].value
+    factor = values(0.8, 0.9, 1.1, 1.2)
+    report("new lr (GD, momentum rerun)", lambda: e.update(lr=lr * factor()), prepare=e._cache.clear)
+    momentum = values(0.5, 0.7, 0.9)
+    report("new momentum", lambda: e.update(momentum=momentum()), prepare=e._cache.clear)
+    racers = values(("GD", "momentum", "Adam"), ("GD", "Nesterov", "RMSprop", "AdaDelta"))
+    report("racers", lambda: e.update(racers=racers()), prepare=e._cache.clear)
+    names = values(*COURSES)
+    report("landscape switch (its preset runs)", lambda: e.update(name=names()), repeat=2 * len(COURSES),
+           warmup=0)
 
 
 if __name__ == "__main__":

@@ -23,3 +23,26 @@ def median_ms(fn, repeat: int = 30, warmup: int = 3, clock=time.perf_counter) ->
 def cpu_median_ms(fn, repeat: int = 30) -> float:
     """Median CPU time of ``fn()`` in milliseconds (this process only)."""
     return median_ms(fn, repeat=repeat, warmup=0, clock=time.process_time)
+
+
+def update_times(fn, repeat: int = 20, warmup: int = 2, prepare=None) -> tuple[float, float, float]:
+    """``(median wall ms, worst wall ms, median CPU ms)`` of ``fn()`` over ``repeat`` calls.
+
+    ``prepare()``, if given, runs untimed before every call (warm-up ones too):
+    it clears a cache or sets up the state the timed call starts from, so a
+    path that recomputes can be timed cold every time. The CPU time is this
+    process's, which stays meaningful when other jobs share the machine's cores.
+    """
+    for _ in range(warmup):
+        if prepare:
+            prepare()
+        fn()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        if prepare:
+            prepare()
+        start, start_cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(wall), max(wall), statistics.median(cpu)

@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 from . import initializers
-from ._validation import as_finite_array, as_generator, check_choice, describe
+from ._validation import as_finite_array, as_generator, check_choice, check_flag, describe
 from .activations import ACTIVATIONS
 from .models import Model
 
@@ -211,17 +211,20 @@ class MLP(Model):
         r = Z_out[:, 0] - y
         return np.mean(r * r), (2.0 / n) * r[:, None]
 
-    def _backprop(self, params, X, y):
+    def _backprop(self, params, X, y, weight_grads: bool = True):
+        # weight_grads=False skips the products A_{l-1}^T Delta_l (a third of the work;
+        # grad is then None): layer_statistics needs only the deltas.
         views = self.unpack(params)
         Zs, As = self._forward(params, X, views)
         loss, delta = self._output_delta(Zs[-1], y)
-        grad = np.empty(self.n_params)
-        grads = self.unpack(grad)
+        grad = np.empty(self.n_params) if weight_grads else None
+        grads = self.unpack(grad) if weight_grads else None
         deltas = [None] * self.n_layers
         for l in range(self.n_layers, 0, -1):
             deltas[l - 1] = delta
-            grads[f"W{l}"][...] = As[l - 1].T @ delta
-            grads[f"b{l}"][...] = delta.sum(axis=0)
+            if weight_grads:
+                grads[f"W{l}"][...] = As[l - 1].T @ delta
+                grads[f"b{l}"][...] = delta.sum(axis=0)
             if l > 1:
                 delta = (delta @ views[f"W{l}"].T) * self._df(Zs[l - 2], As[l - 1])
         return loss, grad, Zs, As, deltas
@@ -242,7 +245,7 @@ class MLP(Model):
         return {"loss": float(loss), "grad": grad, "grads": self.unpack(grad),
                 "Z": Zs, "A": As, "delta": deltas}
 
-    def layer_statistics(self, params, X, y) -> dict:
+    def layer_statistics(self, params, X, y, weight_grads: bool = True) -> dict:
         r"""Per-layer spreads, the numbers behind chapter 6's plots (one backward pass).
 
         Arrays of one value per hidden layer :math:`l = 1..L-1`:
@@ -259,23 +262,31 @@ class MLP(Model):
         * ``weight_grad_std``: the std of :math:`\partial L / \partial W_l`;
 
         and ``activations``, the list of the hidden activations :math:`A_1 .. A_{L-1}` themselves.
+        With ``weight_grads=False`` the weight gradients are not computed (a
+        third less work) and ``weight_grad_std`` is left out.
         """
-        out = self.backprop(params, X, y)
-        hidden = range(1, self.n_layers)
-        n = len(out["A"][0])
+        params = self.check_params(params)
+        X, y = self.check_data(X, y)
+        weight_grads = check_flag(weight_grads, "weight_grads")
         with np.errstate(over="ignore", invalid="ignore"):
+            _, grad, Z, A, delta = self._backprop(params, X, y, weight_grads=weight_grads)
+            hidden = range(1, self.n_layers)
+            n = len(A[0])
             if self.activation in ("relu", "leaky_relu"):
-                saturated = [np.mean(out["Z"][l - 1] <= 0) for l in hidden]
+                saturated = [np.mean(Z[l - 1] <= 0) for l in hidden]
             else:
-                saturated = [np.mean(np.abs(self._df(out["Z"][l - 1], out["A"][l])) < 0.01) for l in hidden]
-            return {
-                "activation_std": np.array([out["A"][l].std() for l in hidden]),
-                "activation_mean": np.array([out["A"][l].mean() for l in hidden]),
+                saturated = [np.mean(np.abs(self._df(Z[l - 1], A[l])) < 0.01) for l in hidden]
+            stats = {
+                "activation_std": np.array([A[l].std() for l in hidden]),
+                "activation_mean": np.array([A[l].mean() for l in hidden]),
                 "saturated": np.array(saturated, dtype=float),
-                "delta_std": np.array([out["delta"][l - 1].std() * n for l in hidden]),
-                "weight_grad_std": np.array([out["grads"][f"W{l}"].std() for l in hidden]),
-                "activations": [out["A"][l] for l in hidden],
+                "delta_std": np.array([delta[l - 1].std() * n for l in hidden]),
+                "activations": [A[l] for l in hidden],
             }
+            if weight_grads:
+                grads = self.unpack(grad)
+                stats["weight_grad_std"] = np.array([grads[f"W{l}"].std() for l in hidden])
+            return stats
 
     def _loss(self, params, X, y):
         Zs, _ = self._forward(params, X)

@@ -11,22 +11,35 @@ from .. import plotting
 
 
 class LandscapePanel:
-    """An axes showing the contours of one objective at a time."""
+    """An axes showing the contours of one objective at a time.
+
+    Each landscape's contours are computed once and then hidden or shown, so
+    switching back to a landscape seen before computes nothing.
+    """
 
     def __init__(self, ax, *, num: int = 120, levels: int = 18):
         self.ax, self.num, self.levels = ax, num, levels
         self.objective = None
-        self._artists: list = []
+        self._contours: dict = {}  # id(objective) -> (objective, its artists)
 
     def show(self, objective) -> None:
-        """Draw ``objective``'s contours (removing the previous landscape's), if it changed."""
+        """Show ``objective``'s contours (hiding the previous landscape's), if it changed."""
         if objective is self.objective:
             return
-        for artist in self._artists:
-            artist.remove()
-        before = set(self.ax.collections) | set(self.ax.lines)
-        plotting.contour(self.ax, objective, num=self.num, levels=self.levels)
-        self._artists = [a for a in list(self.ax.collections) + list(self.ax.lines) if a not in before]
+        if self.objective is not None:
+            for artist in self._contours[id(self.objective)][1]:
+                artist.set_visible(False)
+        if id(objective) in self._contours:
+            for artist in self._contours[id(objective)][1]:
+                artist.set_visible(True)
+            labels = getattr(objective, "labels", (r"$\theta_1$", r"$\theta_2$"))
+            self.ax.set(xlim=objective.xlim, ylim=objective.ylim, xlabel=labels[0], ylabel=labels[1],
+                        title=objective.name)
+        else:
+            before = set(self.ax.collections) | set(self.ax.lines)
+            plotting.contour(self.ax, objective, num=self.num, levels=self.levels)
+            drawn = [a for a in list(self.ax.collections) + list(self.ax.lines) if a not in before]
+            self._contours[id(objective)] = (objective, drawn)
         self.objective = objective
 
 
@@ -34,8 +47,8 @@ class FastExplorer:
     """Mixin for an :class:`~gdcore.widgets._live.Explorer` whose landscape can be switched.
 
     The subclass sets ``self.blitter`` (a :class:`~gdcore.widgets._live.Blitter`)
-    and calls ``self.blitter.invalidate()``
-    in ``_draw`` whenever something static changed (axis limits, contours).
+    whose key names what is static (the landscape, axis limits), so that
+    every landscape keeps its own cached background.
     If it has a ``"name"`` control (the landscape), it defines
     ``_switch_landscape(name)``, which fits the other controls to the new
     landscape (slider ranges, a good start) without triggering redraws.
@@ -47,6 +60,20 @@ class FastExplorer:
             self._set_quietly("name", values.pop("name"))
             self._switch_landscape(self.controls["name"].value)
         super().update(**values)
+
+    def _draw_every_landscape(self) -> None:
+        """Render every landscape once, now (on construction), then come back to the settings shown.
+
+        Contours and their cached backgrounds are what a landscape switch costs;
+        drawn in advance, a switch in the notebook is as fast as a slider move.
+        """
+        shown = self.values()
+        for name in self.controls["name"].options:
+            if name != shown["name"]:
+                self.update(name=name)
+        self._set_quietly("name", shown.pop("name"))
+        self._switch_landscape(self.controls["name"].value)
+        self.update(**shown)
 
     def _on_change(self, change) -> None:
         if change is not None and "name" in self.controls and change.owner is self.controls["name"]:

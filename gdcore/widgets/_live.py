@@ -19,7 +19,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from PIL import Image
 
 from ..plotting import BOOK_STYLE
@@ -35,10 +35,22 @@ def new_figure(figsize=(7.0, 3.6), dpi: int = 80, **subplot_kw) -> Figure:
     return fig
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value, _position=None) -> str:
+    """A log-axis tick label as plain text, ``10⁻³`` (mathtext costs a lot per frame)."""
+    if value <= 0:
+        return ""
+    return "10" + str(int(round(np.log10(value)))).translate(_SUPERSCRIPT)
+
+
 def few_log_ticks(*axes, numticks: int = 5) -> None:
-    """At most ``numticks`` major ticks and no minor ticks on log ``axes``: tick text is what costs."""
+    """At most ``numticks`` major ticks, labelled in plain text, and no minor ticks on log ``axes``:
+    tick text is what costs."""
     for axis in axes:
         axis.set_major_locator(LogLocator(numticks=numticks))
+        axis.set_major_formatter(FuncFormatter(power_of_ten))
         axis.set_minor_locator(NullLocator())
 
 

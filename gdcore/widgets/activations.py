@@ -17,22 +17,12 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 
 from ..experiments.stacks import ACTIVATIONS, MAX_DEPTH, SCHEMES, WIDTHS, stack_statistics, verdict
 from ..plotting import PALETTE
-from ._live import Blitter, Explorer, new_figure, nice_ceiling
+from ._live import Blitter, Explorer, new_figure, nice_ceiling, power_of_ten
 
 __all__ = ["ActivationExplorer", "activation_snapshot"]
 
 BINS = 40
 LIGHTEST = 0.75  # layer 1's colour in viridis (deeper layers are darker)
-
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _power_of_ten(value, _position=None) -> str:
-    """A log-axis tick label as plain text, ``10⁻³`` (mathtext costs a lot per frame)."""
-    if value <= 0:
-        return ""
-    return "10" + str(int(round(np.log10(value)))).translate(_SUPERSCRIPT)
 
 
 def _decades(lo: float, hi: float) -> tuple[float, float]:
@@ -79,7 +69,7 @@ class _StackDrawing:
                         transform=ax_std.transAxes, ha="center", va="bottom", fontsize=9)
             ax_std.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
             ax_std.yaxis.set_major_locator(LogLocator(numticks=6))
-            ax_std.yaxis.set_major_formatter(FuncFormatter(_power_of_ten))
+            ax_std.yaxis.set_major_formatter(FuncFormatter(power_of_ten))
             ax_std.yaxis.set_minor_locator(NullLocator())
 
     def draw(self, depth, width, activation, scheme, seed=0) -> dict:

@@ -11,7 +11,10 @@ spent (exercise 4.4).
 The runs are :mod:`gdcore.experiments.batches`' (linear regression on the
 standardized airfoil training set, from all-zero parameters, shuffled with
 seed 0); they are cached, so moving the budget slider only redraws, and
-redrawing is blitted (the axes are drawn once).
+redrawing is blitted (the axes are drawn once). The full-batch and
+stochastic runs of every learning rate are computed when the explorer is
+built (about a second), so a new learning rate or batch size computes only
+the mini-batch run.
 """
 
 from __future__ import annotations
@@ -86,6 +89,11 @@ class BatchExplorer(FastExplorer, Explorer):
         d = self.drawing = _BatchDrawing(self.fig.subplots())
         d.ax.set_title("Full batch, one sample and your mini-batch, at one learning rate")
         self.blitter = Blitter(self.fig, [d.full, d.stochastic, d.mini, d.end, d.budget])
+        # The full-batch and stochastic runs do not depend on the batch size: computed now for
+        # every learning rate, they leave a new learning rate only the mini-batch run to compute.
+        for rate in LRS:
+            excess_curve(None, rate)
+            excess_curve(1, rate)
         self._build_ui()
 
     def _draw(self, batch_size, lr, epochs) -> str:

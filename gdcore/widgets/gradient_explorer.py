@@ -120,9 +120,10 @@ class GradientExplorer(FastExplorer, Explorer):
         self.fig.legend(handles=[d.ascent, d.descent, d.tangent, d.slope_curve, d.slope_dots, d.slope_max],
                         loc="outside lower center", ncols=6, fontsize=7)  # below the panels, clear of the data
         self.blitter = Blitter(self.fig, [d.tangent, d.ascent, d.descent, d.heads, d.point, d.slope_curve,
-                                          d.slope_dots, d.slope_max])
-        self._shown = None
+                                          d.slope_dots, d.slope_max],
+                               key=lambda: (self.controls["name"].value, ax_slope.get_ylim()))
         self._build_ui()
+        self._draw_every_landscape()
 
     def _switch_landscape(self, name: str) -> None:
         objective = landscape(name)
@@ -131,10 +132,6 @@ class GradientExplorer(FastExplorer, Explorer):
 
     def _draw(self, name, x, y) -> str:
         objective, value, g = self.drawing.draw(name, x, y)
-        static = (name, self.drawing.ax_slope.get_ylim())  # what the cached background shows
-        if self._shown != static:
-            self.blitter.invalidate()
-            self._shown = static
         return verdict(objective, x, y, value, g)
 
 

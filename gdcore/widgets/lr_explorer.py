@@ -99,10 +99,12 @@ class LearningRateExplorer(FastExplorer, Explorer):
         ax_map, ax_loss = self.fig.subplots(1, 2)
         self.drawing = _PathDrawing(ax_map, ax_loss)
         d = self.drawing
-        self.blitter = Blitter(self.fig, [d.path, d.start, d.end, d.curve])
-        self._static = None  # the settings the cached background was drawn for
+        # one background per landscape and loss-axis range (0..nice_ceiling(steps))
+        self.blitter = Blitter(self.fig, [d.path, d.start, d.end, d.curve],
+                               key=lambda: (self.controls["name"].value, ax_loss.get_xlim()))
         self._build_ui()
         self.widget.children = (self.widget.children[0], self.best_button) + self.widget.children[1:]
+        self._draw_every_landscape()
 
     def _switch_landscape(self, name: str) -> None:
         """A new landscape: move the start sliders into its window, and take its preset."""
@@ -119,9 +121,6 @@ class LearningRateExplorer(FastExplorer, Explorer):
             self.update(lr=objective.best_lr)
 
     def _draw(self, name, lr, steps, x0, y0) -> str:
-        if self._static != (name, nice_ceiling(steps)):  # the loss panel's axis shows 0..nice_ceiling(steps)
-            self.blitter.invalidate()
-            self._static = (name, nice_ceiling(steps))
         objective, run = self.drawing.draw(name, lr, x0, y0, steps)
         self.last_run = run
         detail = run.reason()

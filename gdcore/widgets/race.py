@@ -41,7 +41,7 @@ class _RaceDrawing:
     def __init__(self, ax_map, ax_loss=None):
         self.ax_map, self.ax_loss = ax_map, ax_loss
         self.course = None
-        self._contours: list = []
+        self._contours: dict = {}  # course name -> its contour artists
         self.paths, self.ends, self.curves = {}, {}, {}
         for name in RACERS:
             color = COLORS[name]
@@ -61,19 +61,27 @@ class _RaceDrawing:
             self.tol_line = ax_loss.axhline(1.0, color="gray", ls=":", lw=1)
 
     def _show_course(self, course: str) -> None:
+        """Show the course's contours, drawn once per course, then hidden or shown."""
         if course == self.course:
             return
-        for artist in self._contours:
-            artist.remove()
+        for artist in self._contours.get(self.course, []):
+            artist.set_visible(False)
         objective = landscape(course)
+        labels = getattr(objective, "labels", (r"$\theta_1$", r"$\theta_2$"))
+        self.ax_map.set(xlim=objective.xlim, ylim=objective.ylim, xlabel=labels[0], ylabel=labels[1])
+        self.course = course
+        if course in self._contours:
+            for artist in self._contours[course]:
+                artist.set_visible(True)
+            return
         before = set(self.ax_map.collections) | set(self.ax_map.lines)
         lines = plotting.contour(self.ax_map, objective, num=100, levels=9, title="", filled=False,
                                  cmap=CONTOUR_GREYS)
         lines.set_antialiased(False)  # crisp 1-pixel lines compress far better in a PNG
         for axis in (self.ax_map.xaxis, self.ax_map.yaxis):  # few ticks: text is what costs
             axis.set_major_locator(MaxNLocator(4))
-        self._contours = [a for a in list(self.ax_map.collections) + list(self.ax_map.lines) if a not in before]
-        self.course = course
+        self._contours[course] = [a for a in list(self.ax_map.collections) + list(self.ax_map.lines)
+                                  if a not in before]
 
     def draw(self, name: str, runs: dict) -> dict:
         """Show ``runs`` (``{racer: Run}``) on race course ``name``; returns ``{racer: steps to tolerance}``."""
@@ -159,11 +167,11 @@ class RaceExplorer(FastExplorer, Explorer):
         ax_map, ax_loss = self.fig.subplots(1, 2)
         self.drawing = d = _RaceDrawing(ax_map, ax_loss)
         dynamic = [*d.paths.values(), *d.ends.values(), *d.curves.values(), d.start, ax_map.title]
-        self.blitter = Blitter(self.fig, dynamic)
-        self._static = None  # the settings the cached background was drawn for
+        self.blitter = Blitter(self.fig, dynamic, key=lambda: (self.controls["name"].value, ax_loss.get_xlim()))
         self._build_ui()
         self.widget.children = (self.widget.children[0], self.best_button) + self.widget.children[1:]
         self._switch_landscape(name, move=False)
+        self._draw_every_landscape()
 
     def _switch_landscape(self, name: str, move: bool = True) -> None:
         """A new course: move the start sliders into its window and take its learning rates."""
@@ -198,9 +206,6 @@ class RaceExplorer(FastExplorer, Explorer):
         return runs
 
     def _draw(self, name, racers, lr, adaptive_lr, momentum, beta1, beta2, x0, y0, steps) -> str:
-        if self._static != (name, steps):
-            self.blitter.invalidate()
-            self._static = (name, steps)
         runs = self._runs(name, racers, lr, adaptive_lr, momentum, beta1, beta2, x0, y0, steps)
         results = self.drawing.draw(name, runs)
         self.drawing.ax_loss.set_xlim(0, steps)

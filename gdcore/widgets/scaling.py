@@ -23,7 +23,7 @@ from ..descent import descend
 from ..experiments.scaling import (SCALINGS, TOLERANCE, exact_steps_to_tolerance, excess_loss, scaling_problem,
                                    steps_text)
 from ..plotting import PALETTE
-from ._live import Explorer, few_log_ticks, new_figure
+from ._live import Blitter, Explorer, few_log_ticks, new_figure
 
 __all__ = ["ScalingExplorer", "scaling_snapshot"]
 
@@ -112,7 +112,13 @@ class ScalingExplorer(Explorer):
         }
         self.fig = new_figure(figsize=(8.6, 3.8))
         ax, ax_loss = self.fig.subplots(1, 2)
-        self.drawing = _ScalingDrawing(ax, ax_loss)
+        d = self.drawing = _ScalingDrawing(ax, ax_loss)
+        # Axes and ticks depend only on the axis limits and labels (with standard or min-max
+        # scaling not on the thickness unit at all): one cached background per set of them.
+        self.blitter = Blitter(self.fig, [*d.contours, d.path, d.start, d.best, d.curve, d.marker, ax.title,
+                                          ax_loss.title],
+                               key=lambda: (ax.get_xlim(), ax.get_ylim(), ax.get_xlabel(), ax.get_ylabel(),
+                                            ax_loss.get_xlim(), ax_loss.get_ylim()))
         self._build_ui()
 
     def _draw(self, scaling, factor) -> str:
