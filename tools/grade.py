@@ -315,17 +315,22 @@ def run_private(kernel, scripts: list[Path], deferred: list, run: "Execution") -
             if exercise is None:
                 run.unknown[exercise_id] = cell
                 continue
-            try:
-                decoded = [kernel.decode_answer(a) for a in args]
-                named = {k: kernel.decode_answer(v) for k, v in kwargs}
-            except AnswerError as error:
-                from gdcore.checks._core import CheckResult
-
-                run.trusted[exercise_id] = Trusted(CheckResult(exercise_id, exercise.title, False, error.feedback,
-                                                               exercise.points), cell)
-                continue
-            run.trusted[exercise_id] = Trusted(exercise.check(*decoded, **named), cell)
+            decoded, named, refused = _decode_call(kernel, exercise_id, exercise, args, kwargs)
+            run.trusted[exercise_id] = Trusted(refused or exercise.check(*decoded, **named), cell)
         run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in exercises.items()}
+
+
+def _decode_call(kernel, exercise_id: str, exercise, args, kwargs):
+    """A check call's arguments as plain data, ``(args, kwargs, None)``; or ``(None, None, failed result)``
+    saying why the grader refused them."""
+    from gdcore.checks._core import CheckResult
+
+    from .remote import AnswerError
+
+    try:
+        return [kernel.decode_answer(a) for a in args], {k: kernel.decode_answer(v) for k, v in kwargs}, None
+    except AnswerError as error:
+        return None, None, CheckResult(exercise_id, exercise.title, False, error.feedback, exercise.points)
 
 
 def _valid_calls(reply) -> list:
@@ -358,12 +363,9 @@ async def grade_calls(kernel, run: Execution, cell: int, deferred: list) -> None
         if exercise is None:
             deferred.append((exercise_id, args, kwargs, cell))
             continue
-        try:
-            decoded = [kernel.decode_answer(a) for a in args]
-            named = {k: kernel.decode_answer(v) for k, v in kwargs}
-        except AnswerError as error:
-            run.trusted[exercise_id] = Trusted(CheckResult(exercise_id, exercise.title, False, error.feedback,
-                                                           exercise.points), cell)
+        decoded, named, refused = _decode_call(kernel, exercise_id, exercise, args, kwargs)
+        if refused is not None:
+            run.trusted[exercise_id] = Trusted(refused, cell)
             continue
         result = await asyncio.to_thread(run_check, exercise, decoded, named)
         if kernel.dead:
