@@ -244,7 +244,7 @@ def check_predict_then_measure(predicted_ratio, measured_ratios):
             elif math.isclose(g, 1 / t, rel_tol=1e-6):
                 hint = "That is the ratio the wrong way up: last layer over first."
             else:
-                hint = ("Use stats = widgets.stack_statistics(8, 64, 'relu', init, seed=seed) with "
+                hint = ("Use stats = experiments.stacks.stack_statistics(8, 64, 'relu', init, seed=seed) with "
                         "init = functools.partial(initializers.normal, std=0.3), then "
                         "stats['activation_std'][-1] / stats['activation_std'][0].")
             return failed(f"measured_ratios[{k}] (seed {k}) = {fmt(g, 6)} is not what that stack gives. {hint}")
