@@ -376,17 +376,20 @@ def output_texts(cell: dict):
             yield re.sub(r"<[^>]+>|&\w+;", " ", "".join(data["text/html"]))
 
 
-def printed_numbers(nb: dict) -> list[tuple[Number, str]]:
-    """Every number printed by the chapter's cells, with the line it is on."""
-    numbers = []
+def _printed(nb: dict):
+    """``(number, match, line)`` for every number printed by the chapter's cells."""
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
         for text in output_texts(cell):
             for line in text.splitlines():
                 for match in PRINTED_NUMBER.finditer(line):
-                    numbers.append((_number(match, text=match.group(0)), line[:match.start()]))
-    return numbers
+                    yield _number(match, text=match.group(0)), match, line
+
+
+def printed_numbers(nb: dict) -> list[tuple[Number, str]]:
+    """Every number printed by the chapter's cells, with what precedes it on its line."""
+    return [(number, line[:match.start()]) for number, match, line in _printed(nb)]
 
 
 def code_literals(nb: dict) -> set[Decimal]:
@@ -433,17 +436,8 @@ def unbacked_quotes(nb: dict) -> list[Quote]:
 
 def round_off_values(nb: dict) -> list[tuple[str, str]]:
     """Printed numbers below 1e-12 in magnitude (not 0) that are not printed as a bound."""
-    flagged = []
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        for text in output_texts(cell):
-            for line in text.splitlines():
-                for match in PRINTED_NUMBER.finditer(line):
-                    number = _number(match, text=match.group(0))
-                    if 0 < number.value < ROUND_OFF and not BOUND_BEFORE.search(line[:match.start()]):
-                        flagged.append((match.group(0), line.strip()))
-    return flagged
+    return [(match.group(0), line.strip()) for number, match, line in _printed(nb)
+            if 0 < number.value < ROUND_OFF and not BOUND_BEFORE.search(line[:match.start()])]
 
 
 # --------------------------------------------------------------------------- the tests
