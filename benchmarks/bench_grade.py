@@ -51,6 +51,9 @@ def _submissions(folder: Path) -> dict[str, float]:
         sys.path.insert(0, str(ROOT))
     from tools import student
 
+    from gdcore import checks
+
+    full = float(sum(e.points for e in checks.exercises_of_chapter(1)))  # the wrong answer loses 1.1's point
     book = nbformat.read(CHAPTER, as_version=4)
     expected = {}
     for n in range(30):
@@ -65,7 +68,7 @@ def _submissions(folder: Path) -> dict[str, float]:
         who = f"student{n:02d}_{kind}"
         (folder / who).mkdir(parents=True)
         nbformat.write(edition.notebook, folder / who / CHAPTER.name)
-        expected[who] = {"solved": 4.0, "untouched": 0.0, "wrong": 3.0}[kind]
+        expected[who] = {"solved": full, "untouched": 0.0, "wrong": full - 1}[kind]
     return expected
 
 
