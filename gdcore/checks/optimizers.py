@@ -6,21 +6,18 @@ import numpy as np
 
 from .. import optimizers
 from ..experiments.race import BOWL, BOWL_LR, COURSES, momentum_sweep
+from ._answers import WrongType, graded
 from ._core import exercise, failed, fmt, passed
 
 __all__ = ["check_momentum_step", "check_bias_correction", "check_race_momentum", "check_cosine_lr",
            "check_adam_update", "broken_adam_update", "race_lr"]
 
 
-class _WrongType(Exception):
-    """An answer of the wrong type: its message is the one sentence of feedback."""
-
-
 def _function(answer, name: str, call: str) -> None:
     """Fail with a sentence about the type when the answer is not a function."""
     if not callable(answer):
-        raise _WrongType(f"{name} should be a function, used as {call}; got {answer!r}. Define it with "
-                         f"`def {name}(...)` and pass the function itself (no parentheses).")
+        raise WrongType(f"{name} should be a function, used as {call}; got {answer!r}. Define it with "
+                        f"`def {name}(...)` and pass the function itself (no parentheses).")
 
 
 def _numbers(result, what: str, size: int, call: str) -> tuple:
@@ -30,34 +27,20 @@ def _numbers(result, what: str, size: int, call: str) -> tuple:
     except TypeError:
         parts = ()
     if len(parts) != size:
-        raise _WrongType(f"{call} should return {what}; it returned {result!r}.")
+        raise WrongType(f"{call} should return {what}; it returned {result!r}.")
     try:
         return tuple(np.asarray(part, dtype=float) for part in parts)
     except (TypeError, ValueError):
-        raise _WrongType(f"{call} should return {what}, each numbers (a float or a numpy array); "
-                         f"it returned {result!r}.") from None
+        raise WrongType(f"{call} should return {what}, each numbers (a float or a numpy array); "
+                        f"it returned {result!r}.") from None
 
 
 def _pair(result, what: str, call: str = "the function"):
     return _numbers(result, f"a pair {what}", 2, call)
 
 
-def _typed(check):
-    """Turn a :class:`_WrongType` raised while checking into a failed result with its sentence."""
-    import functools
-
-    @functools.wraps(check)
-    def run(*args, **kwargs):
-        try:
-            return check(*args, **kwargs)
-        except _WrongType as wrong:
-            return failed(str(wrong))
-
-    return run
-
-
 @exercise("5.1", "the momentum update")
-@_typed
+@graded
 def check_momentum_step(momentum_step):
     """``momentum_step(params, grad, velocity, lr, momentum)`` should return ``(new_params, new_velocity)``
     with ``velocity = momentum * velocity + grad`` and ``new_params = params - lr * velocity``."""
@@ -93,7 +76,7 @@ def _momentum_hint(momentum_step, lr, mu) -> str:
     try:
         p1, v1 = _pair(momentum_step(p0, g, v0, lr, mu), "")
         p2, _ = _pair(momentum_step(p1, g, v1, lr, mu), "")
-    except (Exception, _WrongType):  # the main check reports the error itself
+    except (Exception, WrongType):  # the main check reports the error itself
         return "Update the velocity first and then the parameters, in the order of the exercise's two formulas."
     first, second = float(p0[0] - p1[0]), float(p1[0] - p2[0])
     if np.isclose(first, lr) and np.isclose(second, lr):
@@ -112,7 +95,7 @@ def _momentum_hint(momentum_step, lr, mu) -> str:
 
 
 @exercise("5.2", "Adam's bias correction")
-@_typed
+@graded
 def check_bias_correction(bias_correction):
     """``bias_correction(m, v, beta1, beta2, t)`` should return ``(m / (1 - beta1**t), v / (1 - beta2**t))``."""
     _function(bias_correction, "bias_correction", "bias_correction(m, v, beta1, beta2, t)")
@@ -196,7 +179,7 @@ def check_race_momentum(momentum):
 
 
 @exercise("5.4", "the cosine schedule")
-@_typed
+@graded
 def check_cosine_lr(cosine_lr):
     """``cosine_lr(t, base_lr, T_max)`` should be ``base_lr * (1 + cos(pi * t / T_max)) / 2``."""
     from ..schedules import CosineAnnealingLR
@@ -279,7 +262,7 @@ def _adam_hint(adam_update, lr, betas, eps) -> str:
 
 
 @exercise("5.5", "debug an Adam step")
-@_typed
+@graded
 def check_adam_update(adam_update):
     """``adam_update(params, grad, m, v, t, lr, betas, eps)`` should return Adam's ``(new_params, m, v)``."""
     call = "adam_update(params, grad, m, v, t, lr, betas, eps)"
