@@ -26,21 +26,21 @@ class MLP(Model):
     r"""A multi-layer perceptron with hand-written, vectorized backpropagation.
 
     ``MLP(sizes=[64, 32, 10])`` has 64 inputs, one hidden layer of 32 units
-    and 10 outputs. Layer :math:`l = 1, \dots, L` computes
+    and 10 outputs. Layer :math:`l = 1, \dots, K` computes
 
     .. math::
-        Z_l = A_{l-1} W_l + b_l, \qquad A_l = f(Z_l) \quad (l < L), \qquad A_0 = X,
+        Z_l = A_{l-1} W_l + b_l, \qquad A_l = f(Z_l) \quad (l < K), \qquad A_0 = X,
 
     with :math:`W_l` of shape ``(sizes[l-1], sizes[l])`` (fan_in, fan_out) and
     the activation ``f`` (``"relu"``, ``"leaky_relu"`` (slope 0.01), ``"tanh"``,
     ``"sigmoid"`` or ``"linear"``) on every hidden layer; the last layer
-    :math:`Z_L` is left linear and goes into the loss:
+    :math:`Z_K` is left linear and goes into the loss:
 
-    * ``task="classification"``: :math:`Z_L` are the logits of ``sizes[-1]``
+    * ``task="classification"``: :math:`Z_K` are the logits of ``sizes[-1]``
       classes (at least 2), the labels ``y`` are integers ``0 .. sizes[-1]-1``
       and the loss is the mean softmax cross-entropy (PyTorch's
       ``CrossEntropyLoss``),
-      :math:`L = -\frac1n \sum_i \log \operatorname{softmax}(Z_L)_{i, y_i}`;
+      :math:`L = -\frac1n \sum_i \log \operatorname{softmax}(Z_K)_{i, y_i}`;
     * ``task="regression"``: one output (``sizes[-1] == 1``), the loss is the
       mean squared error :math:`\frac1n \sum_i (\hat y_i - y_i)^2` as in
       :class:`~gdcore.models.LinearRegression`.
@@ -60,7 +60,7 @@ class MLP(Model):
     :meth:`init_params`; biases start at zero.
 
     **Backpropagation** (:meth:`backprop`): with
-    :math:`\Delta_L = \partial L / \partial Z_L` (:math:`(\operatorname{softmax}(Z_L) - \text{onehot}(y))/n`
+    :math:`\Delta_K = \partial L / \partial Z_K` (:math:`(\operatorname{softmax}(Z_K) - \text{onehot}(y))/n`
     or :math:`2(\hat y - y)/n`),
 
     .. math::
@@ -109,7 +109,7 @@ class MLP(Model):
 
     @property
     def n_layers(self) -> int:
-        """The number of weight layers :math:`L` (hidden layers plus the output layer)."""
+        """The number of weight layers :math:`K` (hidden layers plus the output layer)."""
         return len(self.sizes) - 1
 
     @property
@@ -180,7 +180,7 @@ class MLP(Model):
 
     # -- the computation ------------------------------------------------------- #
     def forward(self, params, X) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """Every layer's pre-activations and activations: ``Zs = [Z1..ZL]``, ``As = [A0=X, A1..A(L-1)]``."""
+        """Every layer's pre-activations and activations: ``Zs = [Z1..ZK]``, ``As = [A0=X, A1..A(K-1)]``."""
         params = self.check_params(params)
         X = self.check_X(X)
         with np.errstate(over="ignore", invalid="ignore"):
@@ -197,7 +197,7 @@ class MLP(Model):
         return Zs, As
 
     def _output_delta(self, Z_out, y) -> tuple[float, np.ndarray]:
-        """The loss and :math:`\\Delta_L = \\partial L / \\partial Z_L` from the outputs."""
+        """The loss and :math:`\\Delta_K = \\partial L / \\partial Z_K` from the outputs."""
         n = len(Z_out)
         if self.task == "classification":
             y = y.astype(np.intp, copy=False)  # labels may arrive as floats (data.batches)
@@ -234,9 +234,9 @@ class MLP(Model):
 
         Returns a dict with ``loss``, ``grad`` (the flat gradient),
         ``grads`` (named views of it: ``grads["W1"]`` is :math:`\\partial L/\\partial W_1`, ...),
-        ``Z`` (pre-activations :math:`Z_1..Z_L`), ``A`` (activations
-        :math:`A_0 = X, A_1..A_{L-1}`) and ``delta``
-        (:math:`\\partial L/\\partial Z_1 .. \\partial L/\\partial Z_L`).
+        ``Z`` (pre-activations :math:`Z_1..Z_K`), ``A`` (activations
+        :math:`A_0 = X, A_1..A_{K-1}`) and ``delta``
+        (:math:`\\partial L/\\partial Z_1 .. \\partial L/\\partial Z_K`).
         """
         params = self.check_params(params)
         X, y = self.check_data(X, y)
@@ -248,7 +248,7 @@ class MLP(Model):
     def layer_statistics(self, params, X, y, weight_grads: bool = True) -> dict:
         r"""Per-layer spreads, the numbers behind chapter 6's plots (one backward pass).
 
-        Arrays of one value per hidden layer :math:`l = 1..L-1`:
+        Arrays of one value per hidden layer :math:`l = 1..K-1`:
 
         * ``activation_std``: the standard deviation of :math:`A_l` (over samples and units);
         * ``activation_mean``: its mean;
@@ -261,7 +261,7 @@ class MLP(Model):
           whose size does not depend on the batch size);
         * ``weight_grad_std``: the std of :math:`\partial L / \partial W_l`;
 
-        and ``activations``, the list of the hidden activations :math:`A_1 .. A_{L-1}` themselves.
+        and ``activations``, the list of the hidden activations :math:`A_1 .. A_{K-1}` themselves.
         With ``weight_grads=False`` the weight gradients are not computed (a
         third less work) and ``weight_grad_std`` is left out.
         """

@@ -196,30 +196,30 @@ class Quadratic(Objective):
         return self.A.copy()
 
     @property
-    def L(self) -> float:
+    def lambda_max(self) -> float:
         """The largest curvature :math:`\\lambda_{\\max}(A)` (the gradient's Lipschitz constant)."""
         return float(self.eigenvalues[-1])
 
     @property
-    def mu(self) -> float:
+    def lambda_min(self) -> float:
         """The smallest curvature :math:`\\lambda_{\\min}(A)`."""
         return float(self.eigenvalues[0])
 
     @property
     def condition_number(self) -> float:
         r""":math:`\kappa = \lambda_{\max} / \lambda_{\min}`."""
-        return self.L / self.mu
+        return self.lambda_max / self.lambda_min
 
     @property
     def stability_limit(self) -> float:
         """:math:`2/\\lambda_{\\max}`: gradient descent converges from every start exactly when lr < 2/λ_max."""
-        return 2.0 / self.L
+        return 2.0 / self.lambda_max
 
     @property
     def best_lr(self) -> float:
         """:math:`2/(\\lambda_{\\max} + \\lambda_{\\min})`, the fixed learning rate with the fastest
         worst-case contraction."""
-        return 2.0 / (self.L + self.mu)
+        return 2.0 / (self.lambda_max + self.lambda_min)
 
     def contraction(self, lr: float) -> float:
         r"""The worst-case factor :math:`\max_i |1 - \alpha\lambda_i|` by which one step shrinks the error.

@@ -118,7 +118,7 @@ def test_race_momentum_answers():
 
 def test_race_momentum_lr_is_the_bowls_best_and_gd_agrees_with_section_5_1():
     bowl = landscapes.landscape("ill-conditioned bowl")
-    assert race_lr() == bowl.best_lr == 2 / (bowl.L + bowl.mu)
+    assert race_lr() == bowl.best_lr == 2 / (bowl.lambda_max + bowl.lambda_min)
     run = descend(bowl, race.COURSES["ill-conditioned bowl"].start, optimizers.SGD(lr=race_lr()), steps=400, tol=0)
     assert momentum_race_steps([0.0])[0] == race.steps_to_tolerance(run, 1e-8) == 255
 
@@ -126,7 +126,7 @@ def test_race_momentum_lr_is_the_bowls_best_and_gd_agrees_with_section_5_1():
 def test_race_momentum_accepts_the_website_routes():
     """The critical-damping prediction (solution) and the best panel of the static fallback both pass."""
     bowl = landscapes.landscape("ill-conditioned bowl")
-    critical = (1 - np.sqrt(race_lr() * bowl.mu)) ** 2
+    critical = (1 - np.sqrt(race_lr() * bowl.lambda_min)) ** 2
     for answer in (critical, round(critical, 3), 0.7):
         assert checks.check_race_momentum(answer).passed, answer
     assert not checks.check_race_momentum(0.6).passed

@@ -33,7 +33,7 @@ def test_quadratic_knows_its_curvature():
     assert q([1.0, -1.0]) == pytest.approx(0.0)
     assert q([0.0, 0.0]) == pytest.approx(0.5 * (2 + 8))
     np.testing.assert_allclose(q.grad([0.0, 0.0]), [-2.0, 8.0])
-    assert (q.mu, q.L, q.condition_number) == (2.0, 8.0, 4.0)
+    assert (q.lambda_min, q.lambda_max, q.condition_number) == (2.0, 8.0, 4.0)
     assert q.stability_limit == 0.25
     assert q.best_lr == pytest.approx(0.2)
     assert q.contraction(0.2) == pytest.approx((4 - 1) / (4 + 1))

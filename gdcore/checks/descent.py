@@ -109,11 +109,11 @@ def check_largest_stable_lr(lr_max):
                       "curve stops falling, then step back.")
     if lr >= limit:
         return passed(f"lr = {lr:.6g} is the limit 2/λ_max = {limit:.6f} as section 3.3 prints it, rounded "
-                      f"to four decimals (λ_max = {_LINE.L:.4f}, the largest eigenvalue of the Hessian). At "
+                      f"to four decimals (λ_max = {_LINE.lambda_max:.4f}, the largest eigenvalue of the Hessian). At "
                       f"{lr:.6g} itself each step multiplies the steep component by {factor:.6f}, not below 1: "
                       "in a run, stay a little below the limit.")
     return passed(f"lr = {lr:.6g} converges and is within {fmt(100 * (1 - lr / limit), 2)}% of the limit "
-                  f"2/λ_max = {limit:.6f}, where λ_max = {_LINE.L:.4f} is the largest eigenvalue of the Hessian.")
+                  f"2/λ_max = {limit:.6f}, where λ_max = {_LINE.lambda_max:.4f} is the largest eigenvalue of the Hessian.")
 
 
 @exercise("3.4", "the best fixed learning rate")

@@ -114,9 +114,9 @@ def heavy_ball_settings(quadratic) -> tuple[float, float]:
     with which the error shrinks like :math:`\left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^t`
     (times a factor growing like :math:`t`). Returns ``(lr, momentum)``.
     """
-    L, mu = float(quadratic.L), float(quadratic.mu)
-    kappa = L / mu
-    lr = 4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2
+    lam_max, lam_min = quadratic.lambda_max, quadratic.lambda_min
+    kappa = lam_max / lam_min
+    lr = 4.0 / (np.sqrt(lam_max) + np.sqrt(lam_min)) ** 2
     momentum = ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2
     return float(lr), float(momentum)
 
