@@ -119,3 +119,21 @@ def test_nice_ceiling():
 
     assert [nice_ceiling(v) for v in [1, 100, 101, 150, 200, 201, 499, 500, 0.03]] == [
         1.0, 100.0, 200.0, 200.0, 200.0, 500.0, 500.0, 500.0, 0.05]
+
+
+@pytest.mark.parametrize("explorer_class", [widgets.GradientExplorer, widgets.LearningRateExplorer])
+def test_every_landscape_keeps_its_labels_inside_the_figure(explorer_class):
+    """The layout is frozen after the first landscape; the others' wider tick labels must still fit."""
+    explorer = explorer_class()
+    renderer = explorer.fig.canvas.get_renderer()
+    figure_box = explorer.fig.bbox
+    for name in explorer.controls["name"].options:
+        explorer.update(name=name)
+        explorer.fig.canvas.draw()  # places the axis labels for this landscape's ticks (the update only blits)
+        for ax in explorer.fig.axes:
+            for part in (ax.xaxis.label, ax.yaxis.label, ax.title):
+                if not part.get_visible() or not part.get_text():
+                    continue
+                box = part.get_window_extent(renderer)
+                assert box.x0 >= figure_box.x0 - 0.5 and box.x1 <= figure_box.x1 + 0.5, (name, part.get_text())
+                assert box.y0 >= figure_box.y0 - 0.5 and box.y1 <= figure_box.y1 + 0.5, (name, part.get_text())

@@ -68,12 +68,37 @@ class FastExplorer:
         drawn in advance, a switch in the notebook is as fast as a slider move.
         """
         shown = self.values()
+        boxes = []
         for name in self.controls["name"].options:
-            if name != shown["name"]:
-                self.update(name=name)
+            self.update(name=name)
+            boxes.append(self._laid_out_boxes())
+        self._keep_room_for_every_landscape(boxes)
         self._set_quietly("name", shown.pop("name"))
         self._switch_landscape(self.controls["name"].value)
         self.update(**shown)
+
+    def _laid_out_boxes(self) -> list:
+        """Where the layout engine would put each axes for the landscape shown now (figure fractions)."""
+        self.fig.set_layout_engine("constrained")
+        self.fig.get_layout_engine().execute(self.fig)  # places the axes without drawing the contours
+        self.fig.set_layout_engine("none")
+        return [ax.get_position(original=True) for ax in self.fig.axes]
+
+    def _keep_room_for_every_landscape(self, boxes: list) -> None:
+        """Give each axes the box that leaves room for every landscape's ticks and labels, and keep it.
+
+        The layout is solved once and then frozen (solving it on every slider
+        move is slow), so it must fit the landscape with the widest tick
+        labels, not just the first one drawn: each axes gets the intersection
+        of its boxes over all landscapes.
+        """
+        for k, ax in enumerate(self.fig.axes):
+            x0 = max(b[k].x0 for b in boxes)
+            y0 = max(b[k].y0 for b in boxes)
+            x1 = min(b[k].x1 for b in boxes)
+            y1 = min(b[k].y1 for b in boxes)
+            ax.set_position([x0, y0, x1 - x0, y1 - y0])
+        self.blitter.invalidate()
 
     def _on_change(self, change) -> None:
         if change is not None and "name" in self.controls and change.owner is self.controls["name"]:
