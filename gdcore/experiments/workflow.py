@@ -37,7 +37,7 @@ from ..schedules import CosineAnnealingLR, LinearLR, SequentialLR
 
 __all__ = ["SIZES", "EPOCHS", "BATCH_SIZE", "OPTIMIZERS", "Splits", "digits_splits", "TensorMLP", "make_model",
            "make_optimizer", "make_scheduler", "Result", "train", "RangeTest", "lr_range_test", "over_seeds",
-           "tune_lr", "mean_and_spread", "with_shuffled_labels"]
+           "tune_lr", "mean_and_spread", "with_shuffled_labels", "MYSTERY", "mystery_runs"]
 
 #: The chapter's network: 64 pixels in, two hidden ReLU layers of 128 units, 10 classes out.
 SIZES = (64, 128, 128, 10)
@@ -295,3 +295,20 @@ def lr_range_test(splits: Splits, optimizer: str = "adamw", lr_min: float = 1e-5
                 break
     n = len(losses)
     return RangeTest(lrs[:n], np.array(losses), np.array(smoothed))
+
+
+#: Exercise 9.3's three runs: what each colleague did (the exercise asks which is which).
+MYSTERY = {
+    "A": dict(optimizer="adamw", lr=1e-3, shuffled_labels=True),
+    "B": dict(optimizer="sgd", lr=1e-4, shuffled_labels=False),
+    "C": dict(optimizer="adamw", lr=0.1, shuffled_labels=False),
+}
+
+
+def mystery_runs(splits: Splits, epochs: int = 5, seed=0) -> dict:
+    """The :class:`~gdcore.descent.History` of each run of :data:`MYSTERY`, for exercise 9.3."""
+    runs = {}
+    for letter, run in MYSTERY.items():
+        data = with_shuffled_labels(splits, seed) if run["shuffled_labels"] else splits
+        runs[letter] = train(data, run["optimizer"], run["lr"], seed, epochs=epochs).history
+    return runs
