@@ -156,4 +156,4 @@ def check_diagnosis(diagnosis, fixed_lr):
                       "order of magnitude.")
     return passed(f"Run A is a data bug (shuffled labels), B a rate too low, C a rate too high; with "
                   f"fixed_lr = {fmt(lr)} the slow run reaches a validation loss of {fmt(result.val_loss, 3)} "
-                  "in 5 epochs.")
+                  f"in 5 epochs, below {FIXED_TARGET}.")
