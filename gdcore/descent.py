@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import as_finite_array, as_real, check_callable, check_int, check_positive, describe
-from .optimizers import SGD, DivergedError, Optimizer, clip_grad_norm as _clip_grad_norm
+from .optimizers import SGD, DivergedError, Optimizer, grad_norm
 
 STOP_REASONS = ("max_steps", "converged", "no_improvement", "diverged")
 
@@ -441,7 +441,7 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                     reason = "diverged"
                     break
                 lrs.append(optimizer.lr)
-                g_norm = math.sqrt(grad @ grad) if np.isfinite(grad).all() else math.inf
+                g_norm = grad_norm(grad) if np.isfinite(grad).all() else math.inf
                 grad_norms.append(g_norm)
                 if clip_grad_norm is not None and g_norm > clip_grad_norm:
                     grad = grad * (clip_grad_norm / g_norm)

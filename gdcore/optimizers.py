@@ -31,7 +31,7 @@ from ._hyperparameters import Hyperparameters
 from ._validation import as_finite_array, check_flag, check_in_range, check_positive, describe
 
 __all__ = ["Optimizer", "DivergedError", "SGD", "AdaGrad", "Adagrad", "RMSprop", "AdaDelta", "Adadelta",
-           "Adam", "AdamW", "clip_grad_norm"]
+           "Adam", "AdamW", "clip_grad_norm", "grad_norm"]
 
 
 def _check_betas(betas) -> tuple[float, float]:
@@ -54,8 +54,18 @@ def clip_grad_norm(grad, max_norm: float) -> np.ndarray:
     """
     grad = as_finite_array(grad, "grad", allow_empty=True)
     max_norm = check_positive(max_norm, "max_norm")
-    norm = float(np.sqrt(grad @ grad)) if grad.ndim == 1 else float(np.linalg.norm(grad))
+    norm = grad_norm(grad)
     return grad * (max_norm / norm) if norm > max_norm else grad.copy()
+
+
+def grad_norm(grad) -> float:
+    """The Euclidean norm :math:`\\|g\\|` of a gradient, without overflow for entries near the float64 limit."""
+    grad = as_finite_array(grad, "grad", allow_empty=True)
+    largest = float(np.max(np.abs(grad), initial=0.0))
+    if largest == 0.0:
+        return 0.0
+    scaled = np.ravel(grad) / largest
+    return largest * float(np.sqrt(scaled @ scaled))
 
 
 class DivergedError(OverflowError):

@@ -429,3 +429,11 @@ def test_clip_grad_norm_scales_long_gradients_down_and_keeps_short_ones():
         clip_grad_norm(g, -1.0)
     with pytest.raises(ValueError, match="grad"):
         clip_grad_norm([np.nan, 1.0], 1.0)
+
+
+def test_clip_grad_norm_of_huge_gradients_does_not_overflow():
+    from gdcore.optimizers import clip_grad_norm, grad_norm
+    g = np.array([3e300, 4e300])
+    assert grad_norm(g) == pytest.approx(5e300)
+    np.testing.assert_allclose(clip_grad_norm(g, 1.0), [0.6, 0.8])
+    assert grad_norm(np.zeros(3)) == 0.0
