@@ -376,8 +376,8 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
     * ``patience``: early stopping. Needs ``validation``; the run stops once
       the validation loss has not gone below its best value for ``patience``
       epochs in a row, and returns the parameters of the best epoch
-      (``history.best_epoch``), as Keras' ``EarlyStopping(patience=...,
-      restore_best_weights=True)`` does.
+      (``history.best_epoch``), like Keras' ``EarlyStopping(patience=...,
+      restore_best_weights=True)``.
     * ``shuffle``: ``True`` draws a fresh order every epoch, ``"once"`` one
       order for all epochs, ``False`` keeps the stored order.
 
