@@ -139,8 +139,8 @@ def check_diagnosis(diagnosis, fixed_lr):
     wrong = sorted(letter for letter in truth if diagnosis[letter] != truth[letter])
     if wrong:
         hints = {
-            "bug": "a bug shows as a training loss that falls while the validation loss never gets below ln 10",
-            "too low": "a rate too low shows as curves that barely leave their start",
+            "bug": "a bug shows as a training loss that falls while the validation loss stays above ln 10",
+            "too low": "a rate too low shows as curves that fall slowly and steadily, side by side",
             "too high": "a rate too high shows as a loss that falls fast, then stalls or jumps at a high value",
         }
         return failed(f"The diagnosis of run {wrong[0]} is not right ({len(wrong)} of 3 wrong): look again at "
