@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import as_finite_array, as_real, check_callable, check_int, check_positive, describe
-from .optimizers import SGD, DivergedError, Optimizer
+from .optimizers import SGD, DivergedError, Optimizer, grad_norm
 
 STOP_REASONS = ("max_steps", "converged", "no_improvement", "diverged")
 
@@ -242,7 +242,9 @@ def _as_optimizer(optimizer_or_lr) -> Optimizer:
 
 # -- the loop for models on data -------------------------------------------------------------
 
-FIT_STOP_REASONS = ("max_epochs", "diverged")
+FIT_STOP_REASONS = ("max_epochs", "early_stopped", "diverged")
+
+SCHEDULER_INTERVALS = ("epoch", "step")
 
 
 @dataclass
@@ -259,7 +261,13 @@ class History:
     * ``params``: the fitted parameters; ``path`` (with ``record_path=True``)
       the parameters before the first and after every update, shape
       ``(n_updates + 1, n_params)``.
-    * ``stop_reason``: ``"max_epochs"`` (all epochs done) or ``"diverged"``.
+    * ``grad_norms[k]``: the norm of the mini-batch gradient of update
+      ``k + 1``, before any clipping.
+    * ``stop_reason``: ``"max_epochs"`` (all epochs done), ``"early_stopped"``
+      (the validation loss had not improved for ``patience`` epochs) or
+      ``"diverged"``.
+    * ``best_epoch``: with early stopping (``patience``), the epoch of the
+      lowest validation loss, whose parameters ``params`` are; else ``None``.
     """
 
     losses: np.ndarray
@@ -273,6 +281,9 @@ class History:
     updates_per_epoch: int = 0
     lrs: np.ndarray = field(default_factory=lambda: np.empty(0))
     path: np.ndarray | None = None
+    grad_norms: np.ndarray = field(default_factory=lambda: np.empty(0))
+    best_epoch: int | None = None
+    patience: int | None = None
 
     @property
     def n_updates(self) -> int:
@@ -323,6 +334,9 @@ class History:
                     f"beyond {DIVERGENCE_FACTOR:.0e} times the starting loss; try a smaller learning rate")
         epochs = f"{self.epochs} epoch{'s' if self.epochs != 1 else ''}"
         updates = f"{self.updates_per_epoch} update{'s' if self.updates_per_epoch != 1 else ''}"
+        if self.stop_reason == "early_stopped":
+            return (f"stopped early: no lower validation loss for {self.patience} epochs after {epochs} "
+                    f"of {updates} each; kept the parameters of epoch {self.best_epoch}")
         return f"finished: {epochs} of {updates} each"
 
     def __repr__(self) -> str:
@@ -332,7 +346,8 @@ class History:
 
 def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, seed=0,
         validation=None, scheduler=None, *, params=None, shuffle=True,
-        record_path: bool = False) -> History:
+        record_path: bool = False, clip_grad_norm: float | None = None, patience: int | None = None,
+        scheduler_interval: str = "epoch") -> History:
     r"""Train ``model`` on ``(X, y)`` by (mini-)batch gradient descent; returns the :class:`History`.
 
     One epoch is one pass over the training set in batches
@@ -353,7 +368,16 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
     * ``validation``: an optional pair ``(X_val, y_val)``, scored every epoch.
     * ``scheduler``: its ``step(epoch_loss)`` is called after every epoch,
       with the validation loss if there is a validation set, else the
-      training loss.
+      training loss; with ``scheduler_interval="step"``, its ``step()`` is
+      called after every update instead (a warm-up counted in updates).
+    * ``clip_grad_norm``: if given, every mini-batch gradient longer than
+      this is scaled down to this norm before the update
+      (:func:`gdcore.optimizers.clip_grad_norm`).
+    * ``patience``: early stopping. Needs ``validation``; the run stops once
+      the validation loss has not gone below its best value for ``patience``
+      epochs in a row, and returns the parameters of the best epoch
+      (``history.best_epoch``), like Keras' ``EarlyStopping(patience=...,
+      restore_best_weights=True)``.
     * ``shuffle``: ``True`` draws a fresh order every epoch, ``"once"`` one
       order for all epochs, ``False`` keeps the stored order.
 
@@ -381,10 +405,18 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
         X_val, y_val = model.check_data(*validation)
     if scheduler is not None and not callable(getattr(scheduler, "step", None)):
         raise TypeError(f"scheduler must have a .step() method; got {describe(scheduler)}.")
+    if clip_grad_norm is not None:
+        clip_grad_norm = check_positive(clip_grad_norm, "clip_grad_norm")
+    if patience is not None:
+        patience = check_int(patience, "patience", minimum=1)
+        if validation is None:
+            raise ValueError("early stopping (patience) watches the validation loss: pass validation=(X_val, y_val).")
+    if scheduler_interval not in SCHEDULER_INTERVALS:
+        raise ValueError(f"scheduler_interval must be one of {SCHEDULER_INTERVALS}; got {scheduler_interval!r}.")
     params = model.init_params(rng) if params is None else model.check_params(params).copy()
 
     optimizer.reset()
-    losses, seen, lrs, path = [], [], [], [params]
+    losses, seen, lrs, path, grad_norms = [], [], [], [params], []
     with quiet_overflow():
         epoch_losses = [float(model._loss(params, X, y))]
         val_losses = [float(model._loss(params, X_val, y_val))] if validation is not None else []
@@ -392,6 +424,7 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
         raise ValueError(f"the loss at the start is {epoch_losses[0]!r}, not a finite number: the values of X "
                          f"are too large for float64 (largest |X| = {np.max(np.abs(X)):.3g}); standardize X first.")
     fixed_order = rng.permutation(n) if shuffle == "once" else None
+    best_epoch, best_params = (0, params) if patience is not None else (None, None)
     reason, samples = "max_epochs", 0
     with quiet_overflow():
         for _epoch in range(epochs):
@@ -408,6 +441,10 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                     reason = "diverged"
                     break
                 lrs.append(optimizer.lr)
+                g_norm = grad_norm(grad) if np.isfinite(grad).all() else math.inf
+                grad_norms.append(g_norm)
+                if clip_grad_norm is not None and g_norm > clip_grad_norm:
+                    grad = grad * (clip_grad_norm / g_norm)
                 try:
                     new = optimizer.step(params, grad) if np.isfinite(grad).all() else None
                 except DivergedError:
@@ -419,6 +456,8 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                 params = new
                 if record_path:
                     path.append(params)
+                if scheduler is not None and scheduler_interval == "step":
+                    scheduler.step()
             if reason == "diverged":
                 break
             epoch_loss = float(model._loss(params, X, y))
@@ -429,9 +468,18 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
             epoch_losses.append(epoch_loss)
             if validation is not None:
                 val_losses.append(float(model._loss(params, X_val, y_val)))
-            if scheduler is not None:
+            if scheduler is not None and scheduler_interval == "epoch":
                 scheduler.step(val_losses[-1] if validation is not None else epoch_loss)
+            if patience is not None:
+                if val_losses[-1] < val_losses[best_epoch]:
+                    best_epoch, best_params = len(val_losses) - 1, params
+                elif len(val_losses) - 1 - best_epoch >= patience:
+                    reason = "early_stopped"
+                    break
+    if patience is not None and reason != "diverged":
+        params = best_params
     return History(np.array(losses), np.array(seen, dtype=np.int64), np.array(epoch_losses),
                    np.array(val_losses), params, reason, batch_size=size, n_samples=n,
                    updates_per_epoch=updates_per_epoch, lrs=np.array(lrs, dtype=float),
-                   path=np.array(path) if record_path else None)
+                   path=np.array(path) if record_path else None,
+                   grad_norms=np.array(grad_norms, dtype=float), best_epoch=best_epoch, patience=patience)

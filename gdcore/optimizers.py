@@ -31,7 +31,7 @@ from ._hyperparameters import Hyperparameters
 from ._validation import as_finite_array, check_flag, check_in_range, check_positive, describe
 
 __all__ = ["Optimizer", "DivergedError", "SGD", "AdaGrad", "Adagrad", "RMSprop", "AdaDelta", "Adadelta",
-           "Adam", "AdamW"]
+           "Adam", "AdamW", "clip_grad_norm", "grad_norm"]
 
 
 def _check_betas(betas) -> tuple[float, float]:
@@ -40,6 +40,32 @@ def _check_betas(betas) -> tuple[float, float]:
     except (TypeError, ValueError):
         raise TypeError(f"betas must be a pair (beta1, beta2) like (0.9, 0.999); got {describe(betas)}.") from None
     return (check_in_range(beta1, "betas[0]", 0.0, 1.0), check_in_range(beta2, "betas[1]", 0.0, 1.0))
+
+
+def clip_grad_norm(grad, max_norm: float) -> np.ndarray:
+    r"""The gradient scaled down to norm ``max_norm`` if it is longer (a new array).
+
+    .. math::
+        g \leftarrow g \cdot \min\!\left(1, \frac{c}{\|g\|}\right), \qquad c = \text{max\_norm}
+
+    The direction is kept; only a step longer than :math:`\alpha c` is
+    shortened. PyTorch's ``torch.nn.utils.clip_grad_norm_(params, max_norm)``
+    does the same (in place, over all parameters together).
+    """
+    grad = as_finite_array(grad, "grad", allow_empty=True)
+    max_norm = check_positive(max_norm, "max_norm")
+    norm = grad_norm(grad)
+    return grad * (max_norm / norm) if norm > max_norm else grad.copy()
+
+
+def grad_norm(grad) -> float:
+    """The Euclidean norm :math:`\\|g\\|` of a gradient, without overflow for entries near the float64 limit."""
+    grad = as_finite_array(grad, "grad", allow_empty=True)
+    largest = float(np.max(np.abs(grad), initial=0.0))
+    if largest == 0.0:
+        return 0.0
+    scaled = np.ravel(grad) / largest
+    return largest * float(np.sqrt(scaled @ scaled))
 
 
 class DivergedError(OverflowError):

@@ -242,6 +242,13 @@ def targets() -> list[Target]:
         Target("fit(validation)", lambda validation:
                descent.fit(models.LinearRegression(2), X2, Y_REG, 0.01, 2, 3, validation=validation).val_losses,
                {"validation": Slot((X2, Y_REG), none_ok=True)}),
+        Target("fit(clip_grad_norm, patience)", lambda clip_grad_norm, patience:
+               descent.fit(models.LinearRegression(2), X2, Y_REG, 0.01, 3, 3, validation=(X2, Y_REG),
+                           clip_grad_norm=clip_grad_norm, patience=patience).params,
+               {"clip_grad_norm": Slot(1.0, none_ok=True, positive=True),
+                "patience": Slot(2, none_ok=True, positive=True, huge_int_ok=True)}),
+        Target("clip_grad_norm", optimizers.clip_grad_norm, {"grad": V(np.array([3.0, 4.0])), "max_norm": P(1.0)}),
+        Target("grad_norm", optimizers.grad_norm, {"grad": V(np.array([3.0, 4.0]))}),
         Target("is_diverging", descent.is_diverging,
                {"loss": Slot(1.0, nonfinite_ok=True), "initial_loss": V(1.0)}),
         Target("divergence_threshold", descent.divergence_threshold, {"initial_loss": V(1.0)}),

@@ -214,3 +214,74 @@ def test_fit_trains_the_mlp_too():
     model = models.MLP([2, 8, 2])
     h = fit(model, X, y.astype(int), optimizers.SGD(lr=0.5), epochs=30, batch_size=10, seed=0)
     assert h.stop_reason == "max_epochs" and h.loss < 0.5 * h.epoch_losses[0]
+
+
+# -- gradient clipping, early stopping, a schedule stepped per update (chapter 9) -----------------
+
+def test_clipping_caps_every_step_at_lr_times_the_max_norm(regression):
+    model, X, y = regression
+    start = np.array([30.0, -30.0, 10.0])  # far out: large gradients
+    history = fit(model, X, y, optimizers.SGD(lr=0.01), epochs=1, batch_size=None, params=start,
+                  clip_grad_norm=1.0)
+    g = model.grad(start, X, y)
+    assert np.linalg.norm(g) > 1.0 and history.grad_norms[0] == pytest.approx(np.linalg.norm(g))
+    np.testing.assert_allclose(history.params, start - 0.01 * g / np.linalg.norm(g))
+
+
+def test_clipping_leaves_short_gradients_alone(regression):
+    model, X, y = regression
+    plain = fit(model, X, y, 0.05, epochs=3, batch_size=10, seed=1)
+    clipped = fit(model, X, y, 0.05, epochs=3, batch_size=10, seed=1, clip_grad_norm=1e6)
+    np.testing.assert_array_equal(plain.params, clipped.params)
+    assert len(plain.grad_norms) == plain.n_updates and np.all(plain.grad_norms > 0)
+
+
+def test_clipping_keeps_a_too_large_learning_rate_from_diverging(regression):
+    model, X, y = regression
+    assert fit(model, X, y, 1.2, epochs=20, batch_size=None, seed=0).diverged
+    calm = fit(model, X, y, 1.2, epochs=20, batch_size=None, seed=0, clip_grad_norm=0.1)
+    assert calm.stop_reason == "max_epochs"
+
+
+def test_early_stopping_returns_the_best_epoch_and_says_why():
+    X, y, _ = data.make_linear_regression(40, 5, noise=2.0, seed=0)
+    X_val, y_val, _ = data.make_linear_regression(40, 5, noise=2.0, seed=1)
+    X_train, y_train = X[:8], y[:8]  # 8 samples, 6 parameters: it overfits, the validation loss turns up
+    model = models.LinearRegression(5)
+    full = fit(model, X_train, y_train, 0.05, epochs=300, batch_size=None, seed=0, validation=(X_val, y_val))
+    best = int(np.argmin(full.val_losses))
+    assert 0 < best < 300 - 10
+    stopped = fit(model, X_train, y_train, 0.05, epochs=300, batch_size=None, seed=0,
+                  validation=(X_val, y_val), patience=10)
+    assert stopped.stop_reason == "early_stopped" and stopped.best_epoch == best
+    assert stopped.epochs == best + 10
+    assert model.loss(stopped.params, X_val, y_val) == pytest.approx(full.val_losses[best])
+    assert "no lower validation loss for 10 epochs" in stopped.reason() and f"epoch {best}" in stopped.reason()
+
+
+def test_without_patience_nothing_stops_early(regression):
+    model, X, y = regression
+    history = fit(model, X, y, 0.05, epochs=5, batch_size=10, seed=0, validation=(X, y))
+    assert history.best_epoch is None and history.stop_reason == "max_epochs"
+
+
+def test_a_scheduler_stepped_every_update(regression):
+    from gdcore.schedules import LinearLR
+    model, X, y = regression
+    opt = optimizers.SGD(lr=0.1)
+    history = fit(model, X, y, opt, epochs=2, batch_size=10, seed=0,
+                  scheduler=LinearLR(opt, start_factor=0.1, total_iters=10), scheduler_interval="step")
+    np.testing.assert_allclose(history.lrs, [0.1 * (0.1 + 0.9 * min(k, 10) / 10) for k in range(10)])
+
+
+@pytest.mark.parametrize("options, error, words", [
+    ({"clip_grad_norm": 0.0}, ValueError, "clip_grad_norm"),
+    ({"clip_grad_norm": "big"}, TypeError, "clip_grad_norm"),
+    ({"patience": 3}, ValueError, "validation"),
+    ({"patience": 0, "validation": None}, ValueError, "patience"),
+    ({"scheduler_interval": "batch"}, ValueError, "scheduler_interval"),
+])
+def test_bad_options_are_named(regression, options, error, words):
+    model, X, y = regression
+    with pytest.raises(error, match=words):
+        fit(model, X, y, 0.05, epochs=2, **options)

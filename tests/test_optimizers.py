@@ -416,3 +416,24 @@ def test_adamw_follows_torchs_update():
         m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
         ref = ref - (lr / (1 - b1**t)) * m / (np.sqrt(v) / np.sqrt(1 - b2**t) + eps)
     np.testing.assert_allclose(theta, ref, rtol=1e-12)
+
+
+def test_clip_grad_norm_scales_long_gradients_down_and_keeps_short_ones():
+    from gdcore.optimizers import clip_grad_norm
+    g = np.array([3.0, 4.0])
+    np.testing.assert_allclose(clip_grad_norm(g, 1.0), [0.6, 0.8])
+    np.testing.assert_array_equal(clip_grad_norm(g, 5.0), g)
+    out = clip_grad_norm(g, 10.0)
+    assert out is not g and np.array_equal(g, [3.0, 4.0])  # a new array, the input untouched
+    with pytest.raises(ValueError, match="max_norm"):
+        clip_grad_norm(g, -1.0)
+    with pytest.raises(ValueError, match="grad"):
+        clip_grad_norm([np.nan, 1.0], 1.0)
+
+
+def test_clip_grad_norm_of_huge_gradients_does_not_overflow():
+    from gdcore.optimizers import clip_grad_norm, grad_norm
+    g = np.array([3e300, 4e300])
+    assert grad_norm(g) == pytest.approx(5e300)
+    np.testing.assert_allclose(clip_grad_norm(g, 1.0), [0.6, 0.8])
+    assert grad_norm(np.zeros(3)) == 0.0

@@ -12,7 +12,9 @@
 * :mod:`~gdcore.experiments.scaling`: how feature scaling conditions a
   least-squares problem (chapter 7);
 * :mod:`~gdcore.experiments.graphs`: the small expressions whose graphs
-  chapter 8 steps through.
+  chapter 8 steps through;
+* :mod:`~gdcore.experiments.workflow`: a complete training workflow on the
+  digits: splits, range test, schedules, tuned runs over seeds (chapter 9).
 
 Nothing here draws: these modules import numpy and the core maths only, so
 the exercise checks and the benchmarks use them without loading matplotlib
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("batches", "graphs", "landscapes", "race", "scaling", "stacks")
+MODULES = ("batches", "graphs", "landscapes", "race", "scaling", "stacks", "workflow")
 
 __all__ = list(MODULES)
 
