@@ -12,7 +12,10 @@
 * :mod:`~gdcore.experiments.scaling`: how feature scaling conditions a
   least-squares problem (chapter 7);
 * :mod:`~gdcore.experiments.graphs`: the small expressions whose graphs
-  chapter 8 steps through.
+  chapter 8 steps through;
+* :mod:`~gdcore.experiments.doctor`: the loss-curve doctor, a small digits
+  network trained at one learning rate, schedule and batch size, its
+  curves diagnosed, and its learning-rate range test (chapter 9).
 
 Nothing here draws: these modules import numpy and the core maths only, so
 the exercise checks and the benchmarks use them without loading matplotlib
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("batches", "graphs", "landscapes", "race", "scaling", "stacks")
+MODULES = ("batches", "doctor", "graphs", "landscapes", "race", "scaling", "stacks")
 
 __all__ = list(MODULES)
 
