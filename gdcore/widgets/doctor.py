@@ -1,7 +1,7 @@
 """Chapter 9's explorer, the loss-curve doctor: pick a learning rate, a schedule and a batch size.
 
 Left panel: the training and validation loss of the doctor's small digits
-network after every epoch of a 20-epoch run at that setting (log scale), the
+network after every epoch of a 15-epoch run at that setting, the
 lowest validation loss marked. Right panel: the learning-rate range test of
 the same network and batch size (the smoothed training loss while the rate
 grows update by update), with the chosen rate marked by a vertical line and
