@@ -150,3 +150,21 @@ def test_snapshot_has_a_panel_per_setting_and_the_range_test():
     assert all(ax.get_xlabel() for ax in axes) and all(ax.get_ylabel() for ax in axes)
     assert "Range test" in titles[-1]
     plt.close(fig)
+
+
+def test_web_frames_are_the_explorers_own(tmp_path):
+    """A few of the website's frames, drawn as the site build draws them (gdcore.widgets.web)."""
+    from gdcore.widgets.web import WEB_EXPLORERS, frame_dpi, frame_grid, plain_text, render_frames
+
+    kwargs = {"lr": 0.0316, "schedule": "constant", "batch_size": 32}  # the draft's widget cell
+    explorer = widgets.DoctorExplorer(**kwargs)
+    spec = WEB_EXPLORERS["DoctorExplorer"]
+    controls, frames = frame_grid(explorer, spec)
+    assert [c["count"] for c in controls] == [len(doctor.LRS), len(doctor.SCHEDULES), len(doctor.BATCH_SIZES)]
+    assert frames[0]["values"] == {"lr": 0.001, "schedule": "constant", "batch_size": 32}
+    verdicts = render_frames("DoctorExplorer", kwargs, 0, 2, str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0000.webp", "0001.webp"]
+    for frame, verdict in zip(frames[:2], verdicts):
+        reading = doctor.diagnose(doctor.doctor_run(**frame["values"]))
+        assert reading.verdict in plain_text(verdict)
+    assert frame_dpi(explorer, spec) * explorer.fig.get_figwidth() >= 1240

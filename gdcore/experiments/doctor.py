@@ -8,24 +8,24 @@ budget of :data:`EPOCHS` epochs, validation loss after every epoch), and
 :func:`diagnose` reads the two loss curves the way a practitioner does:
 "too high: diverges", "too high: loss spikes", "overfitting: validation
 rises", "too low: still falling" or "healthy". :func:`range_test` is the
-learning-rate range test
-(Smith, 2017) of the same network and batch size: the training loss while
-the learning rate grows exponentially, update by update, from
-:data:`RANGE_LRS`\ ``[0]`` to :data:`RANGE_LRS`\ ``[1]``.
+learning-rate range test (Smith, 2017) of the same network and batch size:
+the training loss while the learning rate grows by the same factor after
+every update, from :data:`RANGE_LRS`\ ``[0]`` to :data:`RANGE_LRS`\ ``[1]``.
 
 **How it relates to the chapter's network.** The chapter trains a
 64-128-128-10 MLP on about 1,100 training digits; one run takes a large
 fraction of a second, far too slow for a slider. The doctor keeps
 everything but the size: the same digits (128 training and 300 validation
-images drawn at random from chapter 6's training split, seed 0, standardized with the training images'
-statistics only, as chapter 7 insists), the same kind of network (ReLU, He
-initialization), the same loop and the same schedules, but chapter 6's
-64-32-10 network (2,410 parameters) and 15 epochs. A new setting then trains in
-a few tens of milliseconds. Its curves have the shapes the big network's
-have, at about the same learning rates, but not the same numbers: a small
-training set overfits sooner, which makes the overfitting regime easy to
-see. Runs are cached (:func:`doctor_run`, :func:`range_test`), so a setting
-seen before costs nothing.
+images drawn at random from chapter 6's training split, seed 0,
+standardized with the training images' statistics only, as chapter 7
+insists), the same kind of network (ReLU, He initialization), the same loop
+and the same kinds of schedule, but chapter 6's 64-32-10 network (2,410
+parameters) and 15 epochs. A new setting then trains in a few tens of
+milliseconds (``benchmarks/bench_widgets.py``). Its curves take the shapes
+the chapter's network's take, but not the same numbers: a small training
+set overfits sooner, which makes the overfitting regime easy to see. Runs
+are cached (:func:`doctor_run`, :func:`range_test`), so a setting seen
+before costs nothing.
 """
 
 from __future__ import annotations
