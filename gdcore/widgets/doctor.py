@@ -50,7 +50,8 @@ class _LossDrawing:
         (self.train,) = ax.plot(epochs, np.ones_like(epochs, dtype=float), color=PALETTE[0], label="training")
         (self.val,) = ax.plot(epochs, np.ones_like(epochs, dtype=float), color=PALETTE[1], label="validation")
         (self.best,) = ax.plot([], [], "o", color=PALETTE[1], markersize=6, markerfacecolor="white",
-                               markeredgewidth=1.5, label="lowest validation loss", zorder=5)
+                               markeredgewidth=1.5, label="lowest validation loss", zorder=5,
+                               clip_on=False)  # whole, also at the last epoch
         self.note = ax.text(0.03, 0.05, "", transform=ax.transAxes, fontsize=8, va="bottom",
                             bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
         ax.set_ylim(*LOSS_RANGE)
