@@ -98,8 +98,9 @@ def doctor_problem() -> DoctorProblem:
 
 
 def _warmup_cosine(epoch: int, epochs: int = EPOCHS, warmup: int = WARMUP_EPOCHS) -> float:
-    r"""The warm-up + cosine factor of epoch ``epoch`` (0, 1, ...): :math:`(e+1)/W` for :math:`e < W`,
-    then :math:`\tfrac12\,(1 + \cos(\pi\,(e - W)/(E - W)))`."""
+    r"""The warm-up + cosine factor of epoch :math:`e` = ``epoch`` (0, 1, ...), with :math:`T` = ``epochs``
+    and :math:`T_w` = ``warmup``: :math:`(e+1)/T_w` for :math:`e < T_w`, then
+    :math:`\tfrac12\,(1 + \cos(\pi\,(e - T_w)/(T - T_w)))`."""
     if epoch < warmup:
         return (epoch + 1) / warmup
     return 0.5 * (1 + math.cos(math.pi * min(epoch - warmup, epochs - warmup) / (epochs - warmup)))
