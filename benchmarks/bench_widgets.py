@@ -16,7 +16,7 @@ from itertools import cycle
 from timing import update_times
 
 from gdcore import widgets
-from gdcore.experiments import batches, scaling, stacks
+from gdcore.experiments import batches, doctor, scaling, stacks
 from gdcore.experiments.landscapes import DESCENT_PRESETS, POINT_PRESETS
 from gdcore.experiments.race import COURSES
 from gdcore.widgets.secant import FUNCTIONS
@@ -127,6 +127,24 @@ def main() -> None:
     report("x slider (a new graph)", lambda: e.update(x=x()))
     expressions = values(*e.controls["expression"].options)
     report("expression dropdown", lambda: e.update(expression=expressions()))
+
+    print("DoctorExplorer (chapter 9), runs of 15 epochs")
+    e = widgets.DoctorExplorer(lr=0.0316, schedule="constant", batch_size=32)
+    # A new setting trains one run (descent.fit); the range tests of every batch size are computed
+    # when the explorer is built. Cold: the run cache is cleared before every timed move.
+    lrs = values(*(lr for lr in doctor.LRS if 0.003 <= lr <= 0.2))  # rates that train the whole budget
+    report("new learning rate (B = 32, run new)", lambda: e.update(lr=lrs()), prepare=doctor._doctor_run.cache_clear)
+    e.update(lr=0.0316)
+    schedules = values(*doctor.SCHEDULES)
+    report("new schedule (B = 32, run new)", lambda: e.update(schedule=schedules()),
+           prepare=doctor._doctor_run.cache_clear)
+    e.update(schedule="constant")
+    sizes = values(*doctor.BATCH_SIZES)
+    report("new batch size (32/64/128, run new)", lambda: e.update(batch_size=sizes()),
+           prepare=doctor._doctor_run.cache_clear)
+    e.update(batch_size=32)
+    lrs = values(*doctor.LRS)
+    report("learning rate seen before (cached)", lambda: e.update(lr=lrs()), repeat=2 * len(doctor.LRS))
 
     print("RaceExplorer (chapter 5), runs computed afresh each time")
     e = widgets.RaceExplorer(racers=("GD", "momentum", "Adam"))

@@ -27,8 +27,11 @@ from web_explorers import widget_call  # noqa: E402
 
 @functools.lru_cache(maxsize=None)
 def _chapter_explorer(name: str):
-    """The explorer as the chapter's widget cell builds it (built once: building draws it)."""
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+    """The explorer as the chapter's widget cell builds it (built once: building draws it).
+
+    A section still in ``drafts/`` (written apart, spliced into its chapter later) counts too,
+    after the chapters."""
+    for path in [*sorted((ROOT / "chapters").glob("*.ipynb")), *sorted((ROOT / "drafts").glob("*.ipynb"))]:
         for cell in json.loads(path.read_text())["cells"]:
             if cell["cell_type"] == "code" and "nbval-ignore-output" in cell["metadata"].get("tags", []):
                 call = widget_call("".join(cell["source"]), [name])
@@ -128,3 +131,8 @@ def test_exercise_8_3_every_step_on_the_web_grid():
     explorer = _chapter_explorer("GraphStepper")
     steps = [s["step"] for s in _settings("GraphStepper", expression="tanh(x*y + x)", x=1.0, y=-0.5)]
     assert steps == list(range(len(explorer.steps) + 1))
+
+
+def test_exercise_9_4_calm_lr_on_the_web_grid():
+    lrs = [s["lr"] for s in _settings("DoctorExplorer", schedule="constant", batch_size=32)]
+    assert _passes(checks.check_calm_lr, [(lr,) for lr in lrs])

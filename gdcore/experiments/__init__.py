@@ -13,6 +13,9 @@
   least-squares problem (chapter 7);
 * :mod:`~gdcore.experiments.graphs`: the small expressions whose graphs
   chapter 8 steps through;
+* :mod:`~gdcore.experiments.doctor`: the loss-curve doctor, a small digits
+  network trained at one learning rate, schedule and batch size, its
+  curves diagnosed, and its learning-rate range test (chapter 9).
 * :mod:`~gdcore.experiments.workflow`: a complete training workflow on the
   digits: splits, range test, schedules, tuned runs over seeds (chapter 9).
 
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("batches", "graphs", "landscapes", "race", "scaling", "stacks", "workflow")
+MODULES = ("batches", "doctor", "graphs", "landscapes", "race", "scaling", "stacks", "workflow")
 
 __all__ = list(MODULES)
 

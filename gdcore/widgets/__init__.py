@@ -13,3 +13,4 @@ from .graph_stepper import GraphStepper, graph_stepper_snapshot  # noqa: F401
 from .scaling import ScalingExplorer, scaling_snapshot  # noqa: F401
 from .race import RaceExplorer, momentum_snapshot, plot_runs, race_snapshot  # noqa: F401
 from .batch_explorer import BatchExplorer, batch_snapshot  # noqa: F401
+from .doctor import DoctorExplorer, doctor_snapshot  # noqa: F401

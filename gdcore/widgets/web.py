@@ -104,6 +104,8 @@ WEB_EXPLORERS = {
         notebook_only=("width", "odd depths")),
     # Exercise 7.3: the notebook's positions 10^(-1 + 0.25k) hold the best unit, 10^5.5.
     "ScalingExplorer": WebSpec(controls=(WebControl("scaling"), WebControl("factor")), dpi=160),
+    # Exercise 9.4 (batch size 32, constant schedule): every learning rate of the notebook's slider.
+    "DoctorExplorer": WebSpec(controls=(WebControl("lr"), WebControl("schedule"), WebControl("batch_size"))),
     # Exercise 8.3: every step of the default expression at x = 1, y = -0.5.
     "GraphStepper": WebSpec(controls=(WebControl("step"),), dpi=160,
                             notebook_only=("f", "x", "y")),
