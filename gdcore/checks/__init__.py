@@ -13,3 +13,4 @@ from .autodiff import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .optimizers import *  # noqa: F401,F403
 from .minibatch import *  # noqa: F401,F403
+from .training_distributed import *  # noqa: F401,F403

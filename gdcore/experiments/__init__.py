@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("batches", "graphs", "landscapes", "race", "scaling", "stacks")
+MODULES = ("batches", "distributed", "graphs", "landscapes", "race", "scaling", "stacks")
 
 __all__ = list(MODULES)
 
