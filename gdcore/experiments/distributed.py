@@ -288,14 +288,14 @@ def stale_sgd(problem, lrs, delay: int, steps: int, batch_size: int | None = Non
         batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=n)
     rng = as_generator(seed)
     theta = np.zeros((len(lrs), problem.dim))
-    history = [theta] * (d + 1)  # history[j] is theta_{t-d+j}; before the start, theta_0
+    ring = [theta] * (d + 1)  # the last d + 1 points; ring[t % (d + 1)] is theta_{t-d} (theta_0 before the start)
     alpha = lrs[:, None]
     order, position = None, n
     with quiet_overflow():
-        for _ in range(steps):
-            stale = history[0]
+        for t in range(steps):
+            stale = ring[t % (d + 1)]
             if batch_size is None:
-                g = problem.grad(stale)
+                g = stale @ problem.H - problem.c
             else:
                 if position + batch_size > n:  # a new epoch: a fresh shuffle (short last batch dropped)
                     order, position = rng.permutation(n), 0
@@ -304,7 +304,7 @@ def stale_sgd(problem, lrs, delay: int, steps: int, batch_size: int | None = Non
                 A_B = problem.A[rows]
                 g = 2.0 * ((stale @ A_B.T - problem.y[rows]) @ A_B) / batch_size
             theta = theta - alpha * g  # a run that blows up turns inf, then nan: converged() says so
-            history = history[1:] + [theta]
+            ring[t % (d + 1)] = theta
     return theta
 
 
