@@ -46,7 +46,7 @@ def check_linear_scaling_lr(linear_scaling_lr):
 
 
 def _reference_path(lam: float, lr: float, delay: int, steps: int) -> np.ndarray:
-    """theta_0 .. theta_steps of theta_{t+1} = theta_t - lr lam theta_{t-d}, theta_t = 1 for t <= 0."""
+    """theta_0 .. theta_steps of theta_{t+1} = theta_t - lr lam theta_{t-delay}, theta_t = 1 for t <= 0."""
     theta = [1.0] * (delay + 1)
     for _ in range(steps):
         theta.append(theta[-1] - lr * lam * theta[-1 - delay])
@@ -62,7 +62,7 @@ STALE_DELAY, STALE_LAM = 3, 1.0
 @exercise("9.6", "how much staleness a learning rate tolerates")
 @graded
 def check_stale_limit(stale_descent, lr_limit):
-    """``stale_descent(lam, lr, delay, steps)`` simulates a stale gradient; ``lr_limit`` is the largest stable lr for d = 3."""
+    """``stale_descent(lam, lr, delay, steps)`` simulates a stale gradient; ``lr_limit`` is the largest stable lr for delay 3."""
     function(stale_descent, "stale_descent", "stale_descent(lam, lr, delay, steps)")
     for lam, lr, delay, steps in STALE_CASES:
         call = f"stale_descent({lam}, {lr}, {delay}, {steps})"
@@ -81,10 +81,10 @@ def check_stale_limit(stale_descent, lr_limit):
                           f"shape {got.shape}.{hint}")
         if not np.allclose(got, expected, rtol=1e-9, atol=1e-12):
             if delay > 0 and np.allclose(got, _reference_path(lam, lr, delay - 1, steps), rtol=1e-9, atol=1e-12):
-                hint = ("That is a delay of d - 1: the gradient of step t is computed at theta_{t-d}, "
-                        "d steps before the current theta_t (d = 0 is plain gradient descent).")
+                hint = ("That is a delay of one step too few: the gradient of step t is computed at theta_{t-delay}, "
+                        "delay steps before the current theta_t (delay 0 is plain gradient descent).")
             elif np.allclose(got, _reference_path(lam, lr, delay + 1, steps), rtol=1e-9, atol=1e-12):
-                hint = "That is a delay of d + 1: with d = 0 the step must be plain gradient descent."
+                hint = "That is a delay of one step too many: with delay 0 the step must be plain gradient descent."
             else:
                 hint = ("Keep every theta in a list; step t uses theta[-1] for the current point and "
                         "theta[-1 - delay] for the stale one, with theta_t = 1 before the start.")
@@ -94,7 +94,7 @@ def check_stale_limit(stale_descent, lr_limit):
     bound = distributed.stale_bound(STALE_DELAY) / STALE_LAM
     if abs(limit - bound) <= 0.01 * bound:
         return passed(f"Your simulation matches, and lr_limit = {fmt(limit)} is within 1% of the exact limit "
-                      f"2 sin(pi/14) = {bound:.4f} for d = 3; without staleness it would be 2.")
+                      f"2 sin(pi/14) = {bound:.4f} for delay 3; without staleness it would be 2.")
     if abs(limit - 2.0) <= 0.02:
         return failed(f"lr_limit = {fmt(limit)} is the limit without staleness (2/lam). Run stale_descent with "
                       f"delay=3 and find where the runs start to grow.")
@@ -103,5 +103,5 @@ def check_stale_limit(stale_descent, lr_limit):
             return failed(f"lr_limit = {fmt(limit)} is the limit for a delay of {d}, not 3: check the delay "
                           f"you simulated.")
     side = "too large: runs at that rate grow" if limit > bound else "too small: runs at slightly larger rates still shrink"
-    return failed(f"lr_limit = {fmt(limit)} is not within 1% of the largest stable rate for d = 3; it is {side}. "
+    return failed(f"lr_limit = {fmt(limit)} is not within 1% of the largest stable rate for delay 3; it is {side}. "
                   "Bisect: run many steps (a few thousand) and call a rate stable when |theta_T| < 1.")

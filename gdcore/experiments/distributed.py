@@ -16,9 +16,9 @@ gradient descent:
 * **Asynchronous SGD** (a parameter server, Hogwild!): a worker's gradient
   arrives after others have already moved the parameters, so the update is
   made with a *stale* gradient,
-  :math:`\theta_{t+1} = \theta_t - \alpha\, g(\theta_{t-d})`.
-  :func:`stale_sgd` runs that with a fixed delay :math:`d` (:math:`k`
-  workers taking turns give :math:`d = k - 1`) for many learning rates at
+  :math:`\theta_{t+1} = \theta_t - \alpha\, g(\theta_{t-\tau})`.
+  :func:`stale_sgd` runs that with a fixed delay :math:`\tau` (:math:`k`
+  workers taking turns give :math:`\tau = k - 1`) for many learning rates at
   once; :func:`stale_bound` is the exact stability limit on a quadratic;
   :func:`async_sgd_mean`, :func:`expected_async_iterates` and
   :func:`heavy_ball_iterates` show that random (geometric) staleness acts
@@ -57,16 +57,18 @@ def stale_bound(delay) -> float:
 
     On one direction of curvature :math:`\lambda` of a quadratic, the error
     :math:`e_t = \theta_t - \theta^*` follows
-    :math:`e_{t+1} = e_t - \alpha\lambda\, e_{t-d}`. It tends to 0 from every
+    :math:`e_{t+1} = e_t - \alpha\lambda\, e_{t-\tau}`. It tends to 0 from every
     start if and only if
 
     .. math::
-        0 < \alpha\lambda < 2 \sin\frac{\pi}{2(2d + 1)},
+        0 < \alpha\lambda < 2 \sin\frac{\pi}{2(2\tau + 1)},
 
-    which is 2 for :math:`d = 0` (chapter 3's :math:`\alpha < 2/\lambda_{\max}`),
-    1 for :math:`d = 1`, and about :math:`\pi/(2d + 1)` for large :math:`d`.
-    (A root :math:`z` of :math:`z^{d+1} - z^d + \alpha\lambda = 0` reaches the
-    unit circle, :math:`z = e^{i\omega}`, first at :math:`\omega = \pi/(2d+1)`.)
+    which is 2 for :math:`\tau = 0` (chapter 3's :math:`\alpha < 2/\lambda_{\max}`),
+    1 for :math:`\tau = 1`, and about :math:`\pi/(2\tau + 1)` for large :math:`\tau`.
+    (A root :math:`q` of :math:`q^{\tau+1} - q^\tau + \alpha\lambda = 0` reaches the
+    unit circle, :math:`q = e^{i\psi}`, first at :math:`\psi = \pi/(2\tau+1)`;
+    Levin and May (1976) show that no larger :math:`\alpha\lambda` is stable.)
+    The book writes the delay :math:`\tau` (``delay``): :math:`d` is the number of parameters.
     """
     d = check_int(delay, "delay", minimum=0)
     return 2.0 * math.sin(math.pi / (2 * (2 * d + 1)))
@@ -267,7 +269,7 @@ def stale_sgd(problem, lrs, delay: int, steps: int, batch_size: int | None = Non
     r"""Gradient descent with gradients ``delay`` steps old, one run per learning rate in ``lrs``; the final points.
 
     .. math::
-        \theta_{t+1} = \theta_t - \alpha\, g(\theta_{t-d}), \qquad
+        \theta_{t+1} = \theta_t - \alpha\, g(\theta_{t-\tau}), \qquad
         \theta_t = \theta_0 = 0 \text{ for } t < 0,
 
     where :math:`g` is the full-batch gradient (``batch_size=None``) or the
@@ -288,7 +290,7 @@ def stale_sgd(problem, lrs, delay: int, steps: int, batch_size: int | None = Non
         batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=n)
     rng = as_generator(seed)
     theta = np.zeros((len(lrs), problem.dim))
-    ring = [theta] * (d + 1)  # the last d + 1 points; ring[t % (d + 1)] is theta_{t-d} (theta_0 before the start)
+    ring = [theta] * (d + 1)  # the last d + 1 points; ring[t % (d + 1)] is theta_{t-delay} (theta_0 before the start)
     alpha = lrs[:, None]
     order, position = None, n
     with quiet_overflow():
@@ -313,11 +315,11 @@ def largest_stable_lr(problem, delay: int, steps: int | None = None, batch_size:
     r"""The largest learning rate of the grid ``lrs`` whose stale run (:func:`stale_sgd`) converges, measured.
 
     A run counts as converging when it stays finite and ends, after
-    ``steps`` updates (default :math:`500(d + 1)`), with a smaller excess
+    ``steps`` updates (default :math:`500(\tau + 1)`), with a smaller excess
     loss :math:`L(\theta_T) - L^*` than it started with; the answer is the
     largest rate below the first one of the grid that fails. Close to the
     limit an unstable run grows by a factor of only about
-    :math:`1 + 0.5\,\Delta/(d+1)` per step when the rate is the fraction
+    :math:`1 + 0.5\,\Delta/(\tau+1)` per step when the rate is the fraction
     :math:`\Delta` too large, hence the default number of steps. The
     default grid has 400 rates evenly spaced on a log scale from
     :math:`10^{-3}` to 1: neighbours differ by the factor :math:`1000^{1/399}`,
