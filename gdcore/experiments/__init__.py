@@ -13,6 +13,8 @@
   least-squares problem (chapter 7);
 * :mod:`~gdcore.experiments.graphs`: the small expressions whose graphs
   chapter 8 steps through.
+* :mod:`~gdcore.experiments.distributed`: data-parallel and asynchronous SGD
+  simulated in one process, and the exact staleness limit (chapter 9).
 
 Nothing here draws: these modules import numpy and the core maths only, so
 the exercise checks and the benchmarks use them without loading matplotlib
