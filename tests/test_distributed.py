@@ -169,3 +169,20 @@ def test_heavy_ball_bad_input():
         dist.heavy_ball_iterates(p, 0.1, 1.0, 5)
     with pytest.raises(ValueError, match="buffer"):
         dist.heavy_ball_iterates(p, 0.1, 0.5, 5, buffer=np.zeros(3))
+
+
+def test_bad_input_gets_a_clear_error_naming_the_argument():
+    p = dist.airfoil_quadratic()
+    X, y = _digits_like()
+    with pytest.raises(TypeError, match="momentum"):
+        dist.heavy_ball_iterates(p, 0.1, "0.5", 5)
+    with pytest.raises(ValueError, match="points"):
+        dist.converged(p, np.zeros((2, 3)))
+    with pytest.raises(TypeError, match="points"):
+        dist.converged(p, "abc")
+    with pytest.raises(TypeError, match="scale_lr"):
+        dist.data_parallel_sgd(MLP([8, 3]), X, y, 0.1, scale_lr="yes")
+    with pytest.raises(ValueError, match="delay"):
+        dist.stale_bound(10**20)
+    with pytest.raises(ValueError, match="workers"):
+        dist.async_sgd_mean(p, 0.1, 0, 5)

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import as_finite_array, as_generator, check_int, check_positive, describe
+from .._validation import (as_finite_array, as_generator, check_flag, check_in_range, check_int, check_positive,
+                           describe)
 from ..descent import is_diverging, quiet_overflow
 from ..models import Model
 from . import batches
@@ -70,7 +71,7 @@ def stale_bound(delay) -> float:
     Levin and May (1976) show that no larger :math:`\alpha\lambda` is stable.)
     The book writes the delay :math:`\tau` (``delay``): :math:`d` is the number of parameters.
     """
-    d = check_int(delay, "delay", minimum=0)
+    d = check_int(delay, "delay", minimum=0, maximum=10**6)
     return 2.0 * math.sin(math.pi / (2 * (2 * d + 1)))
 
 
@@ -122,8 +123,9 @@ def warmup_lr(step, base_lr, workers, warmup_steps) -> float:
 
     (``warmup_steps=0``: :math:`k\alpha` from the first update.)
     """
-    return _warmup_lr(check_int(step, "step", minimum=0), check_positive(base_lr, "base_lr"),
-                      check_int(workers, "workers", minimum=1), check_int(warmup_steps, "warmup_steps", minimum=0))
+    return _warmup_lr(check_int(step, "step", minimum=0, maximum=10**9), check_positive(base_lr, "base_lr"),
+                      check_int(workers, "workers", minimum=1, maximum=10**6),
+                      check_int(warmup_steps, "warmup_steps", minimum=0, maximum=10**9))
 
 
 def _warmup_lr(t: int, base_lr: float, k: int, warmup_steps: int) -> float:
@@ -167,6 +169,7 @@ def data_parallel_sgd(model, X, y, base_lr, workers: int = 1, batch_size: int = 
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     epochs = check_int(epochs, "epochs", minimum=1, maximum=10**6)
     warmup_epochs = check_positive(warmup_epochs, "warmup_epochs", allow_zero=True)
+    scale_lr = check_flag(scale_lr, "scale_lr")
     global_batch = k * batch_size
     n = len(X)
     if global_batch > n:
@@ -283,7 +286,7 @@ def stale_sgd(problem, lrs, delay: int, steps: int, batch_size: int | None = Non
     lrs = as_finite_array(lrs, "lrs", ndim=1)
     if np.any(lrs <= 0):
         raise ValueError(f"every learning rate in lrs must be positive; got the smallest {lrs.min()!r}.")
-    d = check_int(delay, "delay", minimum=0)
+    d = check_int(delay, "delay", minimum=0, maximum=10**6)
     steps = check_int(steps, "steps", minimum=1, maximum=10**6)
     n = len(problem.y)
     if batch_size is not None:
@@ -326,7 +329,7 @@ def largest_stable_lr(problem, delay: int, steps: int | None = None, batch_size:
     about 1.7%.
     """
     problem = _check_problem(problem)
-    d = check_int(delay, "delay", minimum=0)
+    d = check_int(delay, "delay", minimum=0, maximum=10**6)
     steps = 500 * (d + 1) if steps is None else steps
     lrs = np.geomspace(1e-3, 1.0, 400) if lrs is None else np.sort(as_finite_array(lrs, "lrs", ndim=1))
     final = stale_sgd(problem, lrs, d, steps, batch_size, seed)
@@ -340,7 +343,12 @@ def largest_stable_lr(problem, delay: int, steps: int | None = None, batch_size:
 def converged(problem, points) -> np.ndarray:
     """For each row of ``points`` (final points of runs from zero): finite, and below the excess loss of the start?"""
     problem = _check_problem(problem)
-    points = np.atleast_2d(np.asarray(points, dtype=float))
+    try:
+        points = np.atleast_2d(np.asarray(points, dtype=float))
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"points must be an array of shape (runs, {problem.dim}); got {describe(points)}.") from None
+    if points.ndim != 2 or points.shape[1] != problem.dim:
+        raise ValueError(f"points must have shape (runs, {problem.dim}); got shape {points.shape}.")
     finite = np.isfinite(points).all(axis=1)
     start = problem.excess(np.zeros(problem.dim))
     return finite & (problem.excess(np.where(finite[:, None], points, 0.0)) < start)
@@ -367,16 +375,17 @@ def async_sgd_mean(problem, lr, workers: int, steps: int, runs: int = 1000, seed
     """
     problem = _check_problem(problem)
     lr = check_positive(lr, "lr")
-    k = check_int(workers, "workers", minimum=1)
+    k = check_int(workers, "workers", minimum=1, maximum=10**6)
     steps = check_int(steps, "steps", minimum=1, maximum=10**5)
     runs = check_int(runs, "runs", minimum=1, maximum=10**6)
     rng = as_generator(seed)
     path = np.zeros((steps + 1, runs, problem.dim))
     every = np.arange(runs)
-    for t in range(steps):
-        tau = np.minimum(rng.geometric(1.0 / k, size=runs) - 1, t)  # numpy counts trials, from 1
-        path[t + 1] = path[t] - lr * problem.grad(path[t - tau, every])
-    return path.mean(axis=1)
+    with quiet_overflow():
+        for t in range(steps):
+            tau = np.minimum(rng.geometric(1.0 / k, size=runs) - 1, t)  # numpy counts trials, from 1
+            path[t + 1] = path[t] - lr * problem.grad(path[t - tau, every])
+        return path.mean(axis=1)
 
 
 def expected_async_iterates(problem, lr, workers: int, steps: int) -> np.ndarray:
@@ -391,17 +400,18 @@ def expected_async_iterates(problem, lr, workers: int, steps: int) -> np.ndarray
     """
     problem = _check_problem(problem)
     lr = check_positive(lr, "lr")
-    k = check_int(workers, "workers", minimum=1)
+    k = check_int(workers, "workers", minimum=1, maximum=10**6)
     steps = check_int(steps, "steps", minimum=1, maximum=10**5)
     weights = _geometric_weights(k, steps)
     path = np.zeros((steps + 1, problem.dim))
     grads = np.zeros((steps + 1, problem.dim))
     grads[0] = problem.grad(path[0])
-    for t in range(steps):
-        recent = weights[:t] @ grads[t:0:-1] if t else 0.0  # l = 0 .. t-1 <-> grads[t], ..., grads[1]
-        tail = (1 - 1 / k) ** t
-        path[t + 1] = path[t] - lr * (recent + tail * grads[0])
-        grads[t + 1] = problem.grad(path[t + 1])
+    with quiet_overflow():
+        for t in range(steps):
+            recent = weights[:t] @ grads[t:0:-1] if t else 0.0  # l = 0 .. t-1 <-> grads[t], ..., grads[1]
+            tail = (1 - 1 / k) ** t
+            path[t + 1] = path[t] - lr * (recent + tail * grads[0])
+            grads[t + 1] = problem.grad(path[t + 1])
     return path
 
 
@@ -415,15 +425,14 @@ def heavy_ball_iterates(problem, lr, momentum, steps: int, buffer=None) -> np.nd
     """
     problem = _check_problem(problem)
     lr = check_positive(lr, "lr")
-    beta = float(momentum)
-    if not 0 <= beta < 1:
-        raise ValueError(f"momentum must be in [0, 1); got {momentum!r}.")
+    beta = check_in_range(momentum, "momentum", 0.0, 1.0)
     steps = check_int(steps, "steps", minimum=1, maximum=10**6)
     m = np.zeros(problem.dim) if buffer is None else as_finite_array(buffer, "buffer", ndim=1)
     if m.shape != (problem.dim,):
         raise ValueError(f"buffer must have shape ({problem.dim},); got {m.shape}.")
     path = np.zeros((steps + 1, problem.dim))
-    for t in range(steps):
-        m = beta * m + problem.grad(path[t])
-        path[t + 1] = path[t] - lr * m
+    with quiet_overflow():
+        for t in range(steps):
+            m = beta * m + problem.grad(path[t])
+            path[t + 1] = path[t] - lr * m
     return path
