@@ -15,9 +15,11 @@
   chapter 8 steps through;
 * :mod:`~gdcore.experiments.doctor`: the loss-curve doctor, a small digits
   network trained at one learning rate, schedule and batch size, its
-  curves diagnosed, and its learning-rate range test (chapter 9).
+  curves diagnosed, and its learning-rate range test (chapter 9);
 * :mod:`~gdcore.experiments.workflow`: a complete training workflow on the
-  digits: splits, range test, schedules, tuned runs over seeds (chapter 9).
+  digits: splits, range test, schedules, tuned runs over seeds (chapter 9);
+* :mod:`~gdcore.experiments.distributed`: data-parallel and asynchronous SGD
+  simulated in one process, and the exact staleness limit (chapter 9).
 
 Nothing here draws: these modules import numpy and the core maths only, so
 the exercise checks and the benchmarks use them without loading matplotlib
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("batches", "doctor", "graphs", "landscapes", "race", "scaling", "stacks", "workflow")
+MODULES = ("batches", "distributed", "doctor", "graphs", "landscapes", "race", "scaling", "stacks", "workflow")
 
 __all__ = list(MODULES)
 
