@@ -397,13 +397,13 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
     run.definitions = await asyncio.to_thread(private_definitions, scripts)
     run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in run.definitions.items()}
     sandbox = Sandbox(sub.path.name if sub.path.suffix == ".ipynb" else "notebook.ipynb", sub.data, template, limits)
-    # shut down "immediate": the kernel is killed at once (its process group and token too, in sandbox.end),
-    # rather than asked to exit and waited for; nothing it would do on a graceful exit is graded
     replies: dict[int, dict] = {}  # cell index -> its execute reply, which carries the calls the cell made
 
     def executed(cell, cell_index, execute_reply):
         replies[cell_index] = execute_reply
 
+    # shut down "immediate": the kernel is killed at once (its process group and token too, in sandbox.end),
+    # rather than asked to exit and waited for; nothing it would do on a graceful exit is graded
     client = NotebookClient(nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
                             record_timing=False, shutdown_kernel="immediate", on_cell_executed=executed,
                             resources={"metadata": {"path": str(sandbox.work)}})
