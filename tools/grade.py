@@ -346,15 +346,25 @@ def _valid_calls(reply) -> list:
     return calls
 
 
-async def grade_calls(kernel, run: Execution, cell: int, deferred: list) -> None:
-    """Run the grader's own check for every check call the cell made."""
-    from gdcore.checks._core import CheckResult
+NEW_CALLS = "__import__('_gdgrade').new_calls()"  # the kernel's answer: the check calls made since it last said
 
-    from .remote import AnswerError, KernelGone
+
+async def grade_calls(kernel, run: Execution, cell: int, deferred: list, reply: dict | None = None) -> None:
+    """Run the grader's own check for every check call the cell made.
+
+    The calls come with the cell's own execute reply (``reply``: the request
+    asked for ``NEW_CALLS`` as a user expression, which the kernel evaluates
+    right after the cell, when the cell ran without an error); otherwise the
+    grader asks for them in a request of its own.
+    """
+    from .remote import AnswerError, KernelGone, expression_value
 
     try:  # an idle kernel answers in milliseconds; a busy machine may take long, so wait (and never interrupt)
-        calls = _valid_calls(await kernel.ask_async("__import__('_gdgrade').new_calls()", timeout=300,
-                                                    interrupt=False))
+        try:
+            answer = expression_value(reply, "calls")
+        except AnswerError:  # not in the reply (the cell raised, or the helper broke): ask
+            answer = await kernel.ask_async(NEW_CALLS, timeout=300, interrupt=False)
+        calls = _valid_calls(answer)
     except (AnswerError, TimeoutError):  # the student's code broke the helper (or the kernel hangs): no answers
         return
     exercises = {**run.definitions, **book_exercises()}
@@ -374,7 +384,7 @@ async def grade_calls(kernel, run: Execution, cell: int, deferred: list) -> None
         run.trusted[exercise_id] = Trusted(result, cell)
 
 
-async def execute(run: Execution, sub: Submission, timeout: float, scripts: list[Path], limits, gdcore_dir: Path,
+async def execute(run: Execution, sub: Submission, timeout: float, scripts: list[Path], limits, template,
                   call_timeout: float) -> None:
     """Run ``run.nb`` in a fresh kernel and sandbox, cell by cell, within ``timeout`` seconds in all."""
     from nbclient import NotebookClient
@@ -386,9 +396,17 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
     nb = run.nb
     run.definitions = await asyncio.to_thread(private_definitions, scripts)
     run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in run.definitions.items()}
-    sandbox = Sandbox(sub.path.name if sub.path.suffix == ".ipynb" else "notebook.ipynb", sub.data, gdcore_dir, limits)
+    sandbox = Sandbox(sub.path.name if sub.path.suffix == ".ipynb" else "notebook.ipynb", sub.data, template, limits)
+    replies: dict[int, dict] = {}  # cell index -> its execute reply, which carries the calls the cell made
+
+    def executed(cell, cell_index, execute_reply):
+        replies[cell_index] = execute_reply
+
+    # shut down "immediate": the kernel is killed at once (its process group and token too, in sandbox.end),
+    # rather than asked to exit and waited for; nothing it would do on a graceful exit is graded
     client = NotebookClient(nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
-                            record_timing=False, resources={"metadata": {"path": str(sandbox.work)}})
+                            record_timing=False, shutdown_kernel="immediate", on_cell_executed=executed,
+                            resources={"metadata": {"path": str(sandbox.work)}})
     start = time.monotonic()
     deadline = start + timeout
     index = 0
@@ -398,6 +416,13 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
         async with client.async_setup_kernel(**sandbox.kernel_kwargs()):
             sandbox.pgid = getattr(client.km.provisioner, "pgid", None)
             kernel = Kernel(client, asyncio.get_running_loop(), timeout=call_timeout)
+            request = client.kc.execute
+
+            def execute_cell(code, *args, **kwargs):  # a cell's request also asks for the calls it made
+                kwargs.setdefault("user_expressions", {"calls": NEW_CALLS})
+                return request(code, *args, **kwargs)
+
+            client.kc.execute = execute_cell
             source = KERNEL_SIDE.read_text(encoding="utf-8")
             await kernel.ask_async(
                 "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(source)
@@ -414,7 +439,7 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
                     break
                 client.timeout = max(1, math.ceil(remaining))
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
-                await grade_calls(kernel, run, index, deferred)
+                await grade_calls(kernel, run, index, deferred, replies.pop(index, None))
                 if time.monotonic() >= deadline:
                     run.stopped_at = index
                     break
@@ -733,7 +758,10 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
 
     from gdcore import __file__ as gdcore_init
 
-    gdcore_dir = Path(gdcore_init).resolve().parent
+    from .sandbox import Template
+
+    # what every sandbox gets (gdcore compiled, matplotlib's font list), made once and kept in memory
+    template = await asyncio.to_thread(Template, Path(gdcore_init).resolve().parent)
     gate = asyncio.Semaphore(opts.jobs)
 
     async def one(sub: Submission) -> NotebookReport:
@@ -743,7 +771,7 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
             scripts = extra_scripts(opts.extra, sub.chapter)
             run = Execution(sub.nb, 0.0)
             try:
-                await asyncio.wait_for(execute(run, sub, opts.timeout, scripts, opts.limits, gdcore_dir,
+                await asyncio.wait_for(execute(run, sub, opts.timeout, scripts, opts.limits, template,
                                                opts.call_timeout), STARTUP + opts.timeout + GRACE)
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
                 run.stopped_at = min(run.current, len(run.nb.cells) - 1)
@@ -881,5 +909,19 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if ok else 1
 
 
+# Optional extras of jsonschema that the grader never uses: nbformat validates notebooks with fastjsonschema,
+# and its schemas check no string formats. With rfc3987-syntax installed (a dependency of nbgrader's
+# jupyter-events), `import jsonschema` compiles 38 grammars, seconds of CPU at every start of the grader.
+UNUSED_IMPORTS = ("rfc3987_syntax", "isoduration")
+
+
+def skip_unused_imports() -> None:
+    """Make the unused extras look absent, in this process only (the command line; not when imported)."""
+    for name in UNUSED_IMPORTS:
+        if name not in sys.modules:
+            sys.modules[name] = None  # `import name` raises ImportError, which jsonschema expects of an extra
+
+
 if __name__ == "__main__":
+    skip_unused_imports()
     sys.exit(main())

@@ -258,17 +258,7 @@ class Kernel:
                 self.dead = True
                 raise KernelGone("the kernel stopped answering") from None
             raise TimeoutError(f"the function did not return within {self.timeout:g} s") from None
-        expressions = reply.get("content", {}).get("user_expressions", {})
-        entry = expressions.get("r", {}) if isinstance(expressions, dict) else {}
-        if not isinstance(entry, dict) or entry.get("status") != "ok":
-            name = entry.get("ename", "an error") if isinstance(entry, dict) else "an error"
-            raise AnswerError(f"the grader's request failed in the kernel ({str(name)[:80]})")
-        text = entry.get("data", {}).get("text/plain") if isinstance(entry.get("data"), dict) else None
-        try:
-            literal = ast.literal_eval(text) if isinstance(text, str) and len(text) < 2 * REPLY_LIMIT else None
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            literal = None
-        return parse_reply(literal)
+        return expression_value(reply, "r")
 
     async def _reply(self, msg_id: str):
         while True:
@@ -300,6 +290,22 @@ class Kernel:
     def decode_answer(self, data) -> object:
         """An answer (a check's argument) as the check gets it: data, or a proxy of a function."""
         return _Decoder(handles=self.function)(data)
+
+
+def expression_value(reply, key: str) -> object:
+    """The JSON value of the user expression ``key`` in an execute reply (from the student's kernel)."""
+    content = reply.get("content", {}) if isinstance(reply, dict) else {}
+    expressions = content.get("user_expressions", {}) if isinstance(content, dict) else {}
+    entry = expressions.get(key, {}) if isinstance(expressions, dict) else {}
+    if not isinstance(entry, dict) or entry.get("status") != "ok":
+        name = entry.get("ename", "an error") if isinstance(entry, dict) else "an error"
+        raise AnswerError(f"the grader's request failed in the kernel ({str(name)[:80]})")
+    text = entry.get("data", {}).get("text/plain") if isinstance(entry.get("data"), dict) else None
+    try:
+        literal = ast.literal_eval(text) if isinstance(text, str) and len(text) < 2 * REPLY_LIMIT else None
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        literal = None
+    return parse_reply(literal)
 
 
 async def _maybe_await(value):

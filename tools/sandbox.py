@@ -10,17 +10,26 @@ killed, and so is every process that still carries the run's token in its
 environment (a child that left the group with ``setsid``). The grader also
 fingerprints its own files and the private checks at the start, and checks
 them before it writes any result (:class:`Fingerprint`).
+
+What every sandbox gets is made once per run, in memory (:class:`Template`):
+the bytes of gdcore's sources, their compiled bytecode, and matplotlib's
+font list. A kernel starts faster with them (it neither compiles gdcore nor
+scans the system's fonts), and as they live in the grader's memory, not in a
+folder, no kernel can change what the next sandbox gets.
 """
 
 from __future__ import annotations
 
+import compileall
 import hashlib
 import os
+import py_compile
 import resource
 import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,15 +57,70 @@ class Limits:
             resource.setrlimit(resource.RLIMIT_NPROC, (self.processes, self.processes))
 
 
-def _copy_package(package: Path, into: Path) -> None:
-    shutil.copytree(package, into / package.name,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"))
+_FONT_LIST = """\
+import matplotlib.font_manager as fm, pathlib, sys
+fm.json_dump(fm.fontManager, pathlib.Path(sys.argv[1]) / f"fontlist-v{fm.FontManager.__version__}.json")
+"""
+
+
+class Template:
+    """What every sandbox gets, made once per run and kept in this process's memory, as ``{path: bytes}``.
+
+    ``lib``: a copy of the package (``gdcore``) with its bytecode compiled
+    here, checked against the source's hash (so that a kernel that edits its
+    own copy runs its edit, as before); ``mpl``: matplotlib's font list, as a
+    kernel with an empty configuration folder would build it on its first
+    figure. Both are only what the kernel would make for itself, made once.
+    """
+
+    def __init__(self, package: Path):
+        self.lib: dict[str, bytes] = {}
+        self.mpl: dict[str, bytes] = {}
+        with tempfile.TemporaryDirectory(prefix="gdgrade-template-") as tmp:
+            root = Path(tmp)
+            shutil.copytree(package, root / "lib" / package.name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"))
+            compileall.compile_dir(root / "lib", quiet=2, workers=1,
+                                   invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+            self.lib = _read_tree(root / "lib")
+            (root / "mpl").mkdir()
+            (root / "home").mkdir()
+            font_env = _clean_env()
+            font_env.update(HOME=str(root / "home"), MPLCONFIGDIR=str(root / "mpl"), PYTHONDONTWRITEBYTECODE="1")
+            try:  # the same interpreter, matplotlib and fonts as the kernels; without it each kernel builds its own
+                subprocess.run([sys.executable, "-c", _FONT_LIST, str(root / "mpl")], env=font_env,
+                               cwd=root / "home", timeout=300, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, check=True)
+                self.mpl = _read_tree(root / "mpl")
+            except (OSError, subprocess.SubprocessError):
+                self.mpl = {}
+
+    def write(self, lib: Path, mpl: Path) -> None:
+        for into, files in ((lib, self.lib), (mpl, self.mpl)):
+            for relative, data in files.items():
+                path = into / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+
+
+def _clean_env() -> dict[str, str]:
+    """The grader's environment without what would steer Python, Jupyter, matplotlib or the grader."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith(("PYTHON", "JUPYTER", "IPYTHON", "MPL", "GITHUB_", "GRADE_"))}
+
+
+def _read_tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 class Sandbox:
-    """A fresh folder for one notebook: ``work/`` (the notebook) and ``lib/`` (gdcore), and a token."""
+    """A fresh folder for one notebook: ``work/`` (the notebook) and ``lib/`` (gdcore), and a token.
 
-    def __init__(self, name: str, notebook_bytes: bytes, gdcore_dir: Path, limits: Limits):
+    ``package`` is a :class:`Template` (made once for many sandboxes), or the
+    package's folder (a template is then made for this sandbox alone).
+    """
+
+    def __init__(self, name: str, notebook_bytes: bytes, package: "Template | Path", limits: Limits):
         self.root = Path(tempfile.mkdtemp(prefix="gdgrade-"))
         self.work = self.root / "work"
         self.lib = self.root / "lib"
@@ -65,15 +129,15 @@ class Sandbox:
             folder.mkdir()
         self.notebook = self.work / name
         self.notebook.write_bytes(notebook_bytes)
-        _copy_package(gdcore_dir, self.lib)
+        template = package if isinstance(package, Template) else Template(Path(package))
+        template.write(self.lib, self.home / "mpl")
         self.limits = limits
         self.token = secrets.token_hex(16)
         self.pgid: int | None = None
 
     def env(self) -> dict[str, str]:
         """The kernel's environment: the grader's, with the copy of gdcore first and its own home."""
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("PYTHON", "JUPYTER", "IPYTHON", "MPL", "GITHUB_", "GRADE_"))}
+        env = _clean_env()
         env.update(PYTHONPATH=str(self.lib), HOME=str(self.home), MPLCONFIGDIR=str(self.home / "mpl"),
                    IPYTHONDIR=str(self.home / "ipython"), JUPYTER_CONFIG_DIR=str(self.home / "jupyter"),
                    PYTHONDONTWRITEBYTECODE="1", GDGRADE_TOKEN=self.token,
