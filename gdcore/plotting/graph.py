@@ -66,6 +66,31 @@ class GraphDrawing:
         ax.set_aspect("equal")
         ax.axis("off")
 
+    @staticmethod
+    def _shape(order, names) -> list:
+        index = {node: i for i, node in enumerate(order)}
+        return [(names[node], node.op, tuple(index[p] for p in node.parents)) for node in order]
+
+    def rebind(self, output) -> bool:
+        """Show the graph of ``output`` in these boxes and arrows if it has the same shape.
+
+        The same expression at other inputs has the same nodes, names and
+        edges, so its layout is this one: the boxes, texts and arrows are kept
+        and only :meth:`show` changes them. Returns False (and changes
+        nothing) if the graph has another shape.
+        """
+        order = topological_order(output)
+        names = node_names(order)
+        if self._shape(order, names) != self._shape(self.order, self.names):
+            return False
+        new = dict(zip(self.order, order))
+        self.boxes = {new[node]: box for node, box in self.boxes.items()}
+        self.texts = {new[node]: text for node, text in self.texts.items()}
+        self.pos = {new[node]: xy for node, xy in self.pos.items()}
+        self.arrows = {(new[parent], new[node], k): arrow for (parent, node, k), arrow in self.arrows.items()}
+        self.order, self.names = order, names
+        return True
+
     def remove(self) -> None:
         """Take the drawing's boxes, texts and arrows off the axes (cheaper than ``ax.clear()``)."""
         for artist in [*self.boxes.values(), *self.texts.values(), *self.arrows.values()]:
