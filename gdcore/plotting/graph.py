@@ -37,7 +37,7 @@ class GraphDrawing:
             box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
                                  boxstyle="round,pad=0.02,rounding_size=0.12",
                                  fc=COLOURS["idle"], ec="#333333", lw=1.2, zorder=2)
-            ax.add_patch(box)
+            ax.add_artist(box)  # not add_patch: the limits are set below, no autoscaling to pay for
             self.boxes[node] = box
             self.texts[node] = ax.text(x, y, "", ha="center", va="center", fontsize=fontsize,
                                        family="monospace", zorder=3)
@@ -58,7 +58,7 @@ class GraphDrawing:
                     path = Path([start, (start[0] + 0.35, lane), (end[0] - 0.35, lane), end])
                     arrow = FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=12,
                                             color="#555555", lw=1.2, zorder=1)
-                ax.add_patch(arrow)
+                ax.add_artist(arrow)
                 self.arrows[(parent, node, k)] = arrow
         xs = [p[0] for p in self.pos.values()]
         ax.set_xlim(min(xs) - BOX_W / 2 - 0.2, max(xs) + BOX_W / 2 + 0.2)
