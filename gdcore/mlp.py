@@ -211,11 +211,12 @@ class MLP(Model):
         r = Z_out[:, 0] - y
         return np.mean(r * r), (2.0 / n) * r[:, None]
 
-    def _backprop(self, params, X, y, weight_grads: bool = True):
+    def _backprop(self, params, X, y, weight_grads: bool = True, forward=None):
         # weight_grads=False skips the products A_{l-1}^T Delta_l (a third of the work;
-        # grad is then None): layer_statistics needs only the deltas.
+        # grad is then None): layer_statistics needs only the deltas. forward: (Zs, As)
+        # of a forward pass already made at these params, reused instead of recomputed.
         views = self.unpack(params)
-        Zs, As = self._forward(params, X, views)
+        Zs, As = self._forward(params, X, views) if forward is None else forward
         loss, delta = self._output_delta(Zs[-1], y)
         grad = np.empty(self.n_params) if weight_grads else None
         grads = self.unpack(grad) if weight_grads else None
@@ -245,7 +246,7 @@ class MLP(Model):
         return {"loss": float(loss), "grad": grad, "grads": self.unpack(grad),
                 "Z": Zs, "A": As, "delta": deltas}
 
-    def layer_statistics(self, params, X, y, weight_grads: bool = True) -> dict:
+    def layer_statistics(self, params, X, y, weight_grads: bool = True, forward=None) -> dict:
         r"""Per-layer spreads, the numbers behind chapter 6's plots (one backward pass).
 
         Arrays of one value per hidden layer :math:`l = 1..K-1`:
@@ -263,13 +264,19 @@ class MLP(Model):
 
         and ``activations``, the list of the hidden activations :math:`A_1 .. A_{K-1}` themselves.
         With ``weight_grads=False`` the weight gradients are not computed (a
-        third less work) and ``weight_grad_std`` is left out.
+        third less work) and ``weight_grad_std`` is left out. ``forward``, if
+        given, is the ``(Zs, As)`` of a forward pass already made at ``params``
+        on ``X`` (as :meth:`forward` returns them); it is used instead of
+        computing that pass again (chapter 6's explorer shares one pass among
+        networks that differ only in their last layers).
         """
         params = self.check_params(params)
         X, y = self.check_data(X, y)
         weight_grads = check_flag(weight_grads, "weight_grads")
+        if forward is not None:
+            forward = self._check_forward(forward, len(X))
         with np.errstate(over="ignore", invalid="ignore"):
-            _, grad, Z, A, delta = self._backprop(params, X, y, weight_grads=weight_grads)
+            _, grad, Z, A, delta = self._backprop(params, X, y, weight_grads=weight_grads, forward=forward)
             hidden = range(1, self.n_layers)
             n = len(A[0])
             if self.activation in ("relu", "leaky_relu"):
@@ -287,6 +294,19 @@ class MLP(Model):
                 grads = self.unpack(grad)
                 stats["weight_grad_std"] = np.array([grads[f"W{l}"].std() for l in hidden])
             return stats
+
+    def _check_forward(self, forward, n: int):
+        """``(Zs, As)`` of a forward pass on ``n`` samples, with this network's shapes; else a clear error."""
+        shapes = ([(n, size) for size in self.sizes[1:]], [(n, size) for size in self.sizes[:-1]])
+        try:
+            Zs, As = forward
+            got = ([np.shape(Z) for Z in Zs], [np.shape(A) for A in As])
+        except (TypeError, ValueError):
+            raise TypeError(f"forward must be the pair (Zs, As) that forward() returns; got {describe(forward)}.") from None
+        if got != shapes:
+            raise ValueError(f"forward must hold Zs of shapes {shapes[0]} and As of shapes {shapes[1]} "
+                             f"for {self!r} on {n} samples; got {got[0]} and {got[1]}.")
+        return list(Zs), list(As)
 
     def _loss(self, params, X, y):
         Zs, _ = self._forward(params, X)

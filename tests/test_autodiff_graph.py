@@ -92,3 +92,13 @@ def test_inputs_show_their_values_before_the_forward_pass():
     explorer.update(x=1.5)
     assert bytes(explorer.image.value) != before  # the x box shows the new value at step 0
     assert "only the inputs are set" in explorer.verdict.value
+
+
+def test_new_inputs_keep_the_boxes_and_draw_what_a_fresh_stepper_draws():
+    explorer = widgets.GraphStepper(expression="tanh(x*y + x)", x=1.0, y=-0.5, step=6)
+    boxes = list(explorer.drawing.boxes.values())
+    explorer.update(x=1.5)
+    assert list(explorer.drawing.boxes.values()) == boxes  # the same artists, rebound to the new graph
+    fresh = widgets.GraphStepper(expression="tanh(x*y + x)", x=1.5, y=-0.5, step=6)
+    assert explorer.verdict.value == fresh.verdict.value
+    assert bytes(explorer.image.value) == bytes(fresh.image.value)

@@ -37,7 +37,7 @@ class GraphDrawing:
             box = FancyBboxPatch((x - BOX_W / 2, y - BOX_H / 2), BOX_W, BOX_H,
                                  boxstyle="round,pad=0.02,rounding_size=0.12",
                                  fc=COLOURS["idle"], ec="#333333", lw=1.2, zorder=2)
-            ax.add_patch(box)
+            ax.add_artist(box)  # not add_patch: the limits are set below, no autoscaling to pay for
             self.boxes[node] = box
             self.texts[node] = ax.text(x, y, "", ha="center", va="center", fontsize=fontsize,
                                        family="monospace", zorder=3)
@@ -58,13 +58,38 @@ class GraphDrawing:
                     path = Path([start, (start[0] + 0.35, lane), (end[0] - 0.35, lane), end])
                     arrow = FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=12,
                                             color="#555555", lw=1.2, zorder=1)
-                ax.add_patch(arrow)
+                ax.add_artist(arrow)
                 self.arrows[(parent, node, k)] = arrow
         xs = [p[0] for p in self.pos.values()]
         ax.set_xlim(min(xs) - BOX_W / 2 - 0.2, max(xs) + BOX_W / 2 + 0.2)
         ax.set_ylim(low - 0.2, high + 0.2)
         ax.set_aspect("equal")
         ax.axis("off")
+
+    @staticmethod
+    def _shape(order, names) -> list:
+        index = {node: i for i, node in enumerate(order)}
+        return [(names[node], node.op, tuple(index[p] for p in node.parents)) for node in order]
+
+    def rebind(self, output) -> bool:
+        """Show the graph of ``output`` in these boxes and arrows if it has the same shape.
+
+        The same expression at other inputs has the same nodes, names and
+        edges, so its layout is this one: the boxes, texts and arrows are kept
+        and only :meth:`show` changes them. Returns False (and changes
+        nothing) if the graph has another shape.
+        """
+        order = topological_order(output)
+        names = node_names(order)
+        if self._shape(order, names) != self._shape(self.order, self.names):
+            return False
+        new = dict(zip(self.order, order))
+        self.boxes = {new[node]: box for node, box in self.boxes.items()}
+        self.texts = {new[node]: text for node, text in self.texts.items()}
+        self.pos = {new[node]: xy for node, xy in self.pos.items()}
+        self.arrows = {(new[parent], new[node], k): arrow for (parent, node, k), arrow in self.arrows.items()}
+        self.order, self.names = order, names
+        return True
 
     def remove(self) -> None:
         """Take the drawing's boxes, texts and arrows off the axes (cheaper than ``ax.clear()``)."""

@@ -12,7 +12,8 @@ which is how the benchmarks time it.
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 from contextlib import contextmanager
 
 import ipywidgets as widgets
@@ -20,7 +21,6 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
-from PIL import Image
 
 from ..plotting import BOOK_STYLE
 
@@ -67,13 +67,24 @@ def nice_ceiling(value: float) -> float:
     return float(10.0 * power)
 
 
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def encode_png(canvas) -> bytes:
-    """The canvas's current pixels as PNG bytes (fast compression; RGB, since figures are opaque)."""
+    """The canvas's current pixels as PNG bytes: 8-bit RGB (figures are opaque), fast compression.
+
+    Written directly (the PNG format's three chunks, rows unfiltered, zlib
+    level 1) rather than by Pillow, which spends half of its time on adaptive
+    row filters and an RGBA-to-RGB copy that flat-coloured figures do not need:
+    about half the time per frame, and files of the same size.
+    """
     width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="png", compress_level=1)
-    return buffer.getvalue()
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0, then R, G, B, ...
+    rows[:, 1:].reshape(height, width, 3)[...] = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8 bits, RGB, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)) + _png_chunk(b"IEND", b""))
 
 
 def render_png(fig: Figure) -> bytes:

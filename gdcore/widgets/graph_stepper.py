@@ -19,7 +19,7 @@ import ipywidgets as widgets
 from ..autodiff import trace
 from ..experiments.graphs import EXPRESSIONS, build
 from ..plotting.graph import GraphDrawing
-from ._live import Explorer, new_figure
+from ._live import Blitter, Explorer, new_figure
 
 
 def show_step(drawing: GraphDrawing, steps, k: int) -> str:
@@ -51,6 +51,11 @@ class GraphStepper(Explorer):
         self.fig = new_figure(figsize=(9.0, 3.4))
         self.ax = self.fig.add_subplot()
         self._key, self.drawing = None, None
+        # A step changes only the boxes' texts and colours and which arrows are highlighted:
+        # the arrows are kept in a background per highlighting (the graph's few nodes), and
+        # only the boxes and their texts are drawn on it.
+        self.blitter = Blitter(self.fig, [], key=lambda: (
+            id(self.drawing), tuple(arrow.get_linewidth() for arrow in self.drawing.arrows.values())))
         self._build_ui()
 
     def _set_step_range(self, n_steps: int) -> int:
@@ -60,13 +65,16 @@ class GraphStepper(Explorer):
 
     def _draw(self, expression, x, y, step) -> str:
         key = (expression, x, y)
-        if key != self._key:  # a new graph: rebuild the boxes (stepping only relabels them)
+        if key != self._key:  # a new graph (stepping only relabels the boxes)
             self._key = key
             output = build(expression, x, y)
             self.steps = trace(output)
-            if self.drawing is not None:
-                self.drawing.remove()
-            self.drawing = GraphDrawing(self.ax, output)
+            if self.drawing is None or not self.drawing.rebind(output):  # new inputs keep the layout
+                if self.drawing is not None:
+                    self.drawing.remove()
+                self.drawing = GraphDrawing(self.ax, output)
+                self.blitter.dynamic = [*self.drawing.boxes.values(), *self.drawing.texts.values()]
+                self.blitter.invalidate()
             step = self._set_step_range(len(self.steps))
         text = show_step(self.drawing, self.steps, step)
         return f"<code>{html.escape(text)}</code>"
