@@ -90,8 +90,8 @@ def best_power_of_ten(hs, errors) -> float:
     error: finer than a power of ten, the location of the smallest error is round-off noise.
     """
     logs = np.log10(np.asarray(hs, dtype=float))
-    powers = 10.0 ** np.arange(np.ceil(logs.min()), np.floor(logs.max()) + 1)
-    return float(min(powers, key=lambda p: typical_error(hs, errors, p)))
+    powers = [float(f"1e{k}") for k in range(int(np.ceil(logs.min())), int(np.floor(logs.max())) + 1)]
+    return min(powers, key=lambda p: typical_error(hs, errors, p))
 
 
 @exercise("1.3", "the best step")
