@@ -94,9 +94,9 @@ def test_range_test_grows_the_rate_and_stops_after_the_loss_climbs():
     np.testing.assert_allclose(ratios, ratios[0])
     assert test.lrs[-1] < doctor.RANGE_LRS[1] * (1 + 1e-9)
     assert test.smoothed[-1] > 4 * test.smoothed.min() or len(test.lrs) == doctor.RANGE_UPDATES
-    assert test.best_lr == test.lrs[int(np.argmin(test.smoothed))]
+    assert test.lr_at_min == test.lrs[int(np.argmin(test.smoothed))]
     # the lowest point lies beyond the rates that train well at this batch size, and near those that blow up
-    assert 0.1 < test.best_lr < 3
+    assert 0.1 < test.lr_at_min < 3
 
 
 @pytest.mark.parametrize("call, message", [
