@@ -168,3 +168,15 @@ def test_web_frames_are_the_explorers_own(tmp_path):
         reading = doctor.diagnose(doctor.doctor_run(**frame["values"]))
         assert reading.verdict in plain_text(verdict)
     assert frame_dpi(explorer, spec) * explorer.fig.get_figwidth() >= 1240
+
+
+def test_the_doctor_runs_the_chapters_range_test():
+    """One implementation: the doctor's range test is workflow.range_test on the doctor's network."""
+    from gdcore.experiments import workflow
+
+    p = doctor.doctor_problem()
+    test = workflow.range_test(p.model, p.X_train, p.y_train, "sgd", *doctor.RANGE_LRS, steps=doctor.RANGE_UPDATES,
+                               batch_size=64, seed=1, smoothing=doctor.RANGE_SMOOTHING)
+    np.testing.assert_array_equal(test.smoothed, doctor.range_test(64, seed=1).smoothed)
+    with pytest.raises(ValueError, match="same number of samples"):
+        workflow.range_test(p.model, p.X_train, p.y_train[:-1])
