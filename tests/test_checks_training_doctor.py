@@ -3,7 +3,7 @@
 import pytest
 
 from gdcore import checks
-from gdcore.checks.training_doctor import calm_lrs
+from gdcore.checks.training_doctor import CALM_BATCH_SIZE, calm_factor_of, calm_lrs
 from gdcore.experiments import doctor
 
 
@@ -11,41 +11,58 @@ def stub(*args):
     raise NotImplementedError("Exercise 9.4")  # what the student edition's answer cell raises
 
 
+def lowest(batch_size=CALM_BATCH_SIZE):
+    return float(f"{doctor.range_test(batch_size).lr_at_min:.3g}")  # as the verdict line prints it
+
+
 def test_the_right_answer_passes_and_says_what_comes_next():
     largest = max(calm_lrs())
-    r = checks.check_calm_lr(largest)
-    assert r.passed and "One step up" in r.message and "overfitting" in r.message
-    assert checks.check_calm_lr(0.1).passed  # as the slider shows it (the value the chapter's solution gives)
+    r = checks.check_calm_factor(lowest() / largest)
+    assert r.passed and "one step up" in r.message and "overfitting" in r.message
+    assert checks.check_calm_factor(calm_factor_of()).passed
+    assert checks.check_calm_factor(round(calm_factor_of(), 1)).passed  # rounded by the student
 
 
-def test_the_answer_is_the_same_for_five_seeds():
-    assert {max(calm_lrs(seed=seed)) for seed in range(5)} == {0.1}
+def test_the_answer_has_a_margin_to_the_threshold():
+    """The largest calm rate's validation rise and the next rate's lie well clear of the 15% line."""
+    largest = max(calm_lrs())
+    above = doctor.LRS[doctor.LRS.index(largest) + 1]
+    calm = doctor.diagnose(doctor.doctor_run(largest, "constant", CALM_BATCH_SIZE))
+    rising = doctor.diagnose(doctor.doctor_run(above, "constant", CALM_BATCH_SIZE))
+    assert calm.rise < doctor.RISE - 0.1 and rising.rise > doctor.RISE + 0.05
 
 
-def test_too_large_and_too_small_rates_fail_without_giving_the_answer():
-    for lr in (0.178, 0.316, 3.16):
-        r = checks.check_calm_lr(lr)
-        assert not r.passed and "smaller" in r.message and "0.1 " not in r.message
-    for lr in (0.001, 0.0316, 0.0562):
-        r = checks.check_calm_lr(lr)
-        assert not r.passed and "larger rate" in r.message and "0.1 " not in r.message
+def test_a_wrong_calm_rate_fails_without_giving_the_answer():
+    largest = max(calm_lrs())
+    answer = f"{calm_factor_of():.3g}"
+    for lr in (0.316, 0.562, 3.16):
+        r = checks.check_calm_factor(lowest() / lr)
+        assert not r.passed and "smaller" in r.message and answer not in r.message
+    for lr in (0.01, 0.0562, 0.1):
+        assert lr < largest
+        r = checks.check_calm_factor(lowest() / lr)
+        assert not r.passed and "larger rate" in r.message and answer not in r.message
 
 
-def test_a_rate_off_the_slider_is_refused():
-    r = checks.check_calm_lr(0.05)
-    assert not r.passed and "slider" in r.message
+def test_the_inverse_and_the_wrong_batch_size_are_named():
+    r = checks.check_calm_factor(1 / calm_factor_of())
+    assert not r.passed and "other way round" in r.message
+    r = checks.check_calm_factor(lowest(32) / max(calm_lrs(batch_size=32)))
+    assert not r.passed and "batch size" in r.message
+    r = checks.check_calm_factor(7.77)
+    assert not r.passed and "check both readings" in r.message
 
 
-@pytest.mark.parametrize("answer", ["0.1", None, [0.1], -0.1, float("nan"), True])
+@pytest.mark.parametrize("answer", ["17", None, [17.0], -17.0, float("nan"), True])
 def test_wrong_types_get_one_sentence(answer):
-    r = checks.check_calm_lr(answer)
-    assert not r.passed and "largest_calm_lr" in r.message and "raised" not in r.message
+    r = checks.check_calm_factor(answer)
+    assert not r.passed and "calm_factor" in r.message and "raised" not in r.message
 
 
 def test_an_unanswered_exercise_never_reaches_the_check():
     """The student edition's answer cell raises NotImplementedError, which the grader reports as not
     attempted (tools/grade.py); a function passed by mistake gets one sentence."""
-    r = checks.check_calm_lr(stub)
+    r = checks.check_calm_factor(stub)
     assert not r.passed and "one number" in r.message
 
 

@@ -94,9 +94,9 @@ def test_range_test_grows_the_rate_and_stops_after_the_loss_climbs():
     np.testing.assert_allclose(ratios, ratios[0])
     assert test.lrs[-1] < doctor.RANGE_LRS[1] * (1 + 1e-9)
     assert test.smoothed[-1] > 4 * test.smoothed.min() or len(test.lrs) == doctor.RANGE_UPDATES
-    assert test.best_lr == test.lrs[int(np.argmin(test.smoothed))]
+    assert test.lr_at_min == test.lrs[int(np.argmin(test.smoothed))]
     # the lowest point lies beyond the rates that train well at this batch size, and near those that blow up
-    assert 0.1 < test.best_lr < 3
+    assert 0.1 < test.lr_at_min < 3
 
 
 @pytest.mark.parametrize("call, message", [
@@ -168,3 +168,15 @@ def test_web_frames_are_the_explorers_own(tmp_path):
         reading = doctor.diagnose(doctor.doctor_run(**frame["values"]))
         assert reading.verdict in plain_text(verdict)
     assert frame_dpi(explorer, spec) * explorer.fig.get_figwidth() >= 1240
+
+
+def test_the_doctor_runs_the_chapters_range_test():
+    """One implementation: the doctor's range test is workflow.range_test on the doctor's network."""
+    from gdcore.experiments import workflow
+
+    p = doctor.doctor_problem()
+    test = workflow.range_test(p.model, p.X_train, p.y_train, "sgd", *doctor.RANGE_LRS, steps=doctor.RANGE_UPDATES,
+                               batch_size=64, seed=1, smoothing=doctor.RANGE_SMOOTHING)
+    np.testing.assert_array_equal(test.smoothed, doctor.range_test(64, seed=1).smoothed)
+    with pytest.raises(ValueError, match="same number of samples"):
+        workflow.range_test(p.model, p.X_train, p.y_train[:-1])

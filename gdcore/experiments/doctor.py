@@ -37,12 +37,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import data, descent, optimizers, preprocessing, schedules
+from .workflow import RangeTest
+from . import workflow
 from .._validation import check_choice, check_int, check_positive
 from ..mlp import MLP
 
 __all__ = ["DoctorProblem", "doctor_problem", "make_scheduler", "doctor_run", "Diagnosis", "diagnose",
            "RangeTest", "range_test", "VERDICTS", "LRS", "BATCH_SIZES", "SCHEDULES", "EPOCHS", "WARMUP_EPOCHS",
-           "STEP_MILESTONES", "MOMENTUM", "RISE", "SLOW_LOSS", "RANGE_LRS", "RANGE_UPDATES", "SEED",
+           "STEP_MILESTONES", "MOMENTUM", "RISE", "SLOW_LOSS", "RANGE_LRS", "RANGE_UPDATES", "RANGE_SMOOTHING", "SEED",
            "N_TRAIN", "N_VAL", "HIDDEN"]
 
 #: The doctor's data and network: training and validation images, hidden units.
@@ -71,6 +73,9 @@ SLOW_LOSS = 0.3
 #: The range test: learning rates from 10^-3 to 10^1, growing by the same factor (about 1.27) every update.
 RANGE_LRS = (1e-3, 10.0)
 RANGE_UPDATES = 40
+#: The range test's smoothing: the weight of the past in its moving average (shorter than the chapter's
+#: 0.9, because the doctor's test has 40 updates, not 100).
+RANGE_SMOOTHING = 0.8
 
 
 @dataclass(frozen=True)
@@ -106,17 +111,19 @@ def _warmup_cosine(epoch: int, epochs: int = EPOCHS, warmup: int = WARMUP_EPOCHS
     return 0.5 * (1 + math.cos(math.pi * min(epoch - warmup, epochs - warmup) / (epochs - warmup)))
 
 
-def make_scheduler(schedule: str, optimizer):
+def make_scheduler(schedule: str, optimizer, epochs: int = EPOCHS):
     """The scheduler of ``schedule`` (one of :data:`SCHEDULES`) on ``optimizer``; ``None`` for constant.
 
     ``fit`` steps it after every epoch, so epoch ``e`` (0, 1, ...) trains with
-    ``lr`` times the schedule's factor of ``e``.
+    ``lr`` times the schedule's factor of ``e``; the cosine reaches zero after
+    ``epochs``.
     """
     schedule = check_choice(schedule, "schedule", SCHEDULES)
+    epochs = check_int(epochs, "epochs", minimum=WARMUP_EPOCHS + 1)
     if schedule == "constant":
         return None
     if schedule == "warm-up + cosine":
-        return schedules.LambdaLR(optimizer, _warmup_cosine)
+        return schedules.LambdaLR(optimizer, functools.partial(_warmup_cosine, epochs=epochs))
     return schedules.MultiStepLR(optimizer, milestones=list(STEP_MILESTONES), gamma=0.1)
 
 
@@ -127,22 +134,26 @@ def _check_setting(lr, schedule, batch_size) -> tuple[float, str, int]:
     return lr, schedule, batch_size
 
 
-def doctor_run(lr: float, schedule: str = "constant", batch_size: int = 32, seed: int = SEED) -> descent.History:
+def doctor_run(lr: float, schedule: str = "constant", batch_size: int = 32, seed: int = SEED,
+               epochs: int = EPOCHS) -> descent.History:
     """``fit`` of the doctor's network at one setting (cached): SGD with momentum 0.9, 15 epochs.
 
     ``seed`` draws the initialization and the shuffling (the explorer shows
-    seed 0). The history's ``epoch_losses`` and ``val_losses`` are the two
-    curves the doctor reads; ``lrs`` the learning rate of every update.
+    seed 0); ``epochs`` is the budget (the explorer's is :data:`EPOCHS`). The
+    history's ``epoch_losses`` and ``val_losses`` are the two curves the
+    doctor reads; ``lrs`` the learning rate of every update.
     """
-    return _doctor_run(*_check_setting(lr, schedule, batch_size), check_int(seed, "seed", minimum=0))
+    return _doctor_run(*_check_setting(lr, schedule, batch_size), check_int(seed, "seed", minimum=0),
+                       check_int(epochs, "epochs", minimum=WARMUP_EPOCHS + 1))
 
 
 @functools.lru_cache(maxsize=1024)
-def _doctor_run(lr: float, schedule: str, batch_size: int, seed: int) -> descent.History:
+def _doctor_run(lr: float, schedule: str, batch_size: int, seed: int, epochs: int = EPOCHS) -> descent.History:
     p = doctor_problem()
     optimizer = optimizers.SGD(lr=lr, momentum=MOMENTUM)
-    return descent.fit(p.model, p.X_train, p.y_train, optimizer, epochs=EPOCHS, batch_size=batch_size,
-                       seed=seed, validation=(p.X_val, p.y_val), scheduler=make_scheduler(schedule, optimizer))
+    return descent.fit(p.model, p.X_train, p.y_train, optimizer, epochs=epochs, batch_size=batch_size,
+                       seed=seed, validation=(p.X_val, p.y_val),
+                       scheduler=make_scheduler(schedule, optimizer, epochs))
 
 
 @dataclass(frozen=True)
@@ -230,60 +241,24 @@ def diagnose(history: descent.History) -> Diagnosis:
     return Diagnosis(verdict, best, float(val[best]), float(train[-1]), float(val[-1]), rise, spike)
 
 
-@dataclass(frozen=True)
-class RangeTest:
-    """A learning-rate range test: the rate of each update, the batch loss and its smoothed curve.
-
-    ``best_lr`` is the rate where the smoothed loss is lowest; beyond it the
-    loss climbs and the test stops (at 4 times the lowest smoothed loss, or
-    at :data:`RANGE_UPDATES` updates).
-    """
-
-    lrs: np.ndarray
-    losses: np.ndarray
-    smoothed: np.ndarray
-    best_lr: float
-
-
 @functools.lru_cache(maxsize=64)
 def _range_test(batch_size: int, seed: int) -> RangeTest:
     p = doctor_problem()
-    rng = np.random.default_rng(seed)
-    params = p.model.init_params(rng)
-    start, end = RANGE_LRS
-    optimizer = optimizers.SGD(lr=start, momentum=MOMENTUM)
-    scheduler = schedules.ExponentialLR(optimizer, gamma=(end / start) ** (1 / (RANGE_UPDATES - 1)))
-    lrs, losses, smoothed = [], [], []
-    average = 0.0
-    with descent.quiet_overflow():
-        while len(lrs) < RANGE_UPDATES:
-            for X_batch, y_batch in data.batches(p.X_train, p.y_train, batch_size, rng=rng):
-                loss = float(p.model.loss(params, X_batch, y_batch)) if np.isfinite(params).all() else math.inf
-                lrs.append(optimizer.lr)
-                losses.append(loss)
-                # an exponential moving average (0.8) with bias correction, as fastai's lr_find smooths
-                average = 0.8 * average + 0.2 * loss
-                smoothed.append(average / (1 - 0.8 ** len(lrs)))
-                if not np.isfinite(smoothed[-1]) or smoothed[-1] > 4 * min(smoothed) or len(lrs) == RANGE_UPDATES:
-                    break
-                params = optimizer.step(params, p.model.grad(params, X_batch, y_batch))
-                scheduler.step()
-            else:
-                continue
-            break
-    smoothed = np.array(smoothed)
-    finite = np.where(np.isfinite(smoothed), smoothed, np.inf)
-    return RangeTest(np.array(lrs), np.array(losses), smoothed, float(lrs[int(np.argmin(finite))]))
+    return workflow.range_test(p.model, p.X_train, p.y_train, "sgd", *RANGE_LRS, steps=RANGE_UPDATES,
+                               batch_size=batch_size, seed=seed, smoothing=RANGE_SMOOTHING)
 
 
 def range_test(batch_size: int = 32, seed: int = SEED) -> RangeTest:
     """The learning-rate range test (Smith, 2017) of the doctor's network with batches of ``batch_size``.
 
-    From the doctor's initialization (``seed`` draws it and the batches, as in
-    :func:`doctor_run`; the explorer shows seed 0), one SGD-with-momentum update
-    per mini-batch, the learning rate multiplied by the same factor after
-    every update, from 10^-3 to 10^1 over :data:`RANGE_UPDATES` updates; the
-    batch loss measured before each update and smoothed. Cached per batch size.
+    The chapter's own range test, :func:`gdcore.experiments.workflow.range_test`,
+    run on the doctor's network: from the doctor's initialization (``seed``
+    draws it and the batches, as in :func:`doctor_run`; the explorer shows
+    seed 0), one SGD-with-momentum update per mini-batch, the learning rate
+    multiplied by the same factor after every update, from 10^-3 to 10^1 over
+    :data:`RANGE_UPDATES` updates; the batch loss measured before each update
+    and smoothed (:data:`RANGE_SMOOTHING`). ``lr_at_min`` is the rate where the
+    smoothed loss is lowest. Cached per batch size and seed.
     """
     return _range_test(check_int(batch_size, "batch_size", minimum=1, maximum=N_TRAIN),
                        check_int(seed, "seed", minimum=0))

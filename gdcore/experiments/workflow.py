@@ -12,7 +12,8 @@ Everything the chapter measures is computed here, from the core:
 * :func:`train`: one training run with every option of the workflow
   (optimizer, learning rate, warm-up and cosine schedule, weight decay,
   gradient clipping, early stopping), through :func:`gdcore.descent.fit`;
-* :func:`lr_range_test`: Smith's (2017) learning-rate range test;
+* :func:`range_test` and :func:`lr_range_test`: Smith's (2017) learning-rate range test (of any
+  model, and of the chapter's);
 * :func:`over_seeds` and :func:`tune_lr`: the same run over several seeds,
   and a learning-rate grid scored by its mean validation loss.
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_choice, check_in_range, check_int, check_positive, describe
+from .._validation import check_X_y, check_choice, check_in_range, check_int, check_positive, describe
 from ..autodiff import mlp_loss_and_grad
 from ..data import as_generator, batches, load_digits, train_test_split
 from ..descent import History, fit, quiet_overflow
@@ -36,7 +37,7 @@ from ..preprocessing import StandardScaler
 from ..schedules import CosineAnnealingLR, LinearLR, SequentialLR
 
 __all__ = ["SIZES", "EPOCHS", "BATCH_SIZE", "OPTIMIZERS", "Splits", "digits_splits", "TensorMLP", "make_model",
-           "make_optimizer", "make_scheduler", "Result", "train", "RangeTest", "lr_range_test", "over_seeds",
+           "make_optimizer", "make_scheduler", "Result", "train", "RangeTest", "range_test", "lr_range_test", "over_seeds",
            "tune_lr", "mean_and_spread", "with_shuffled_labels", "MYSTERY", "mystery_runs"]
 
 #: The chapter's network: 64 pixels in, two hidden ReLU layers of 128 units, 10 classes out.
@@ -245,28 +246,28 @@ class RangeTest:
         return self.lr_at_min / 10
 
 
-def lr_range_test(splits: Splits, optimizer: str = "adamw", lr_min: float = 1e-5, lr_max: float = 10.0,
-                  steps: int = 100, batch_size: int = BATCH_SIZE, seed=0, smoothing: float = 0.9,
-                  init="kaiming_normal") -> RangeTest:
-    r"""Smith's (2017) range test: one short run whose learning rate grows geometrically.
+def range_test(model, X, y, optimizer: str = "adamw", lr_min: float = 1e-5, lr_max: float = 10.0,
+               steps: int = 100, batch_size: int = BATCH_SIZE, seed=0, smoothing: float = 0.9) -> RangeTest:
+    r"""Smith's (2017) range test of ``model`` on ``(X, y)``: one short run whose learning rate grows geometrically.
 
-    Update :math:`k = 0, \dots, \text{steps} - 1` uses
+    ``seed`` draws the initial weights (``model.init_params``), then the
+    mini-batches. Update :math:`k = 0, \dots, \text{steps} - 1` uses
     :math:`\alpha_k = \alpha_{\min} (\alpha_{\max}/\alpha_{\min})^{k/(\text{steps}-1)}`
-    on a fresh mini-batch, and records the mini-batch loss before it. The
-    loss first barely moves, then falls, then blows up; ``smoothed`` is its
-    bias-corrected exponential moving average (weight ``smoothing`` on the
-    past, as fastai's ``lr_find``). The test stops once the smoothed loss
-    exceeds four times its lowest value.
+    (the rate multiplied by the same factor after every mini-batch, as
+    fastai's ``lr_find``) on a fresh mini-batch, and records the mini-batch
+    loss before it. The loss first barely moves, then falls, then blows up;
+    ``smoothed`` is its bias-corrected exponential moving average (weight
+    ``smoothing`` on the past). The test stops once the smoothed loss exceeds
+    four times its lowest value. :func:`lr_range_test` runs it on the
+    chapter's network; the loss-curve doctor (:mod:`.doctor`) on its small one.
     """
-    if not isinstance(splits, Splits):
-        raise TypeError(f"splits must be the Splits of digits_splits(); got {describe(splits)}.")
+    X = check_X_y(X, y)[0]  # checked; the labels stay as given
     lr_min, lr_max = check_positive(lr_min, "lr_min"), check_positive(lr_max, "lr_max")
     if lr_max <= lr_min:
         raise ValueError(f"lr_max must be larger than lr_min; got lr_min={lr_min}, lr_max={lr_max}.")
     steps = check_int(steps, "steps", minimum=2)
     smoothing = check_in_range(smoothing, "smoothing", 0.0, 1.0)
     rng = as_generator(seed)
-    model = make_model(init)
     params = model.init_params(rng)
     opt = make_optimizer(optimizer, lr_min)
     lrs = lr_min * (lr_max / lr_min) ** (np.arange(steps) / (steps - 1))
@@ -274,7 +275,7 @@ def lr_range_test(splits: Splits, optimizer: str = "adamw", lr_min: float = 1e-5
 
     def batch_stream():
         while True:
-            yield from batches(splits.X_train, splits.y_train, batch_size, rng=rng)
+            yield from batches(X, y, batch_size, rng=rng)
 
     with quiet_overflow():
         for k, (lr, (X_batch, y_batch)) in enumerate(zip(lrs, batch_stream())):
@@ -295,6 +296,16 @@ def lr_range_test(splits: Splits, optimizer: str = "adamw", lr_min: float = 1e-5
                 break
     n = len(losses)
     return RangeTest(lrs[:n], np.array(losses), np.array(smoothed))
+
+
+def lr_range_test(splits: Splits, optimizer: str = "adamw", lr_min: float = 1e-5, lr_max: float = 10.0,
+                  steps: int = 100, batch_size: int = BATCH_SIZE, seed=0, smoothing: float = 0.9,
+                  init="kaiming_normal") -> RangeTest:
+    """:func:`range_test` of the chapter's network (:func:`make_model` with ``init``) on the training split."""
+    if not isinstance(splits, Splits):
+        raise TypeError(f"splits must be the Splits of digits_splits(); got {describe(splits)}.")
+    return range_test(make_model(init), splits.X_train, splits.y_train, optimizer, lr_min, lr_max, steps,
+                      batch_size, seed, smoothing)
 
 
 #: Exercise 9.3's three runs: what each colleague did (the exercise asks which is which).

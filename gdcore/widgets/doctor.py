@@ -93,7 +93,7 @@ class _RangeDrawing:
     def draw(self, lr: float, batch_size: int, history=None) -> doctor.RangeTest:
         test = doctor.range_test(batch_size)
         self.curve.set_data(test.lrs, np.clip(test.smoothed, *RANGE_LOSS))
-        self.lowest.set_data([test.best_lr], [min(float(np.min(test.smoothed)), RANGE_LOSS[1])])
+        self.lowest.set_data([test.lr_at_min], [min(float(np.min(test.smoothed)), RANGE_LOSS[1])])
         self.chosen.set_xdata([lr, lr])
         if history is not None and len(history.lrs):
             used = history.lrs[history.lrs > 0]
@@ -104,12 +104,12 @@ class _RangeDrawing:
 
 
 def _verdict_html(lr, schedule, batch_size, diagnosis, test) -> str:
-    ratio = test.best_lr / lr
+    ratio = test.lr_at_min / lr
     where = (f"{ratio:.0f} times your rate" if ratio >= 1.5 else
              "near your rate" if ratio > 1 / 1.5 else f"{1 / ratio:.0f} times below your rate")
     return (f"B = {batch_size}, {schedule}, lr = {_lr_label(lr)}: <b>{diagnosis.verdict}</b>. "
             f"{diagnosis.explain()[0].upper()}{diagnosis.explain()[1:]} "
-            f"The range test's loss is lowest at lr = {_lr_label(test.best_lr)}, {where}.")
+            f"The range test's loss is lowest at lr = {_lr_label(test.lr_at_min)}, {where}.")
 
 
 class DoctorExplorer(Explorer):
@@ -180,7 +180,7 @@ def doctor_snapshot(settings=SNAPSHOT_SETTINGS):
     first = axes[0].get_lines()[:3]
     handles = [*first, drawing.curve, drawing.lowest, marks]
     fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncol=6, fontsize=9)
-    ax.set_title(f"Range test, B = {settings[0][2]}: lowest at α = {_lr_label(test.best_lr)}", fontsize=10)
+    ax.set_title(f"Range test, B = {settings[0][2]}: lowest at α = {_lr_label(test.lr_at_min)}", fontsize=10)
     for ax in axes[n:]:
         ax.set_visible(False)
     fig.suptitle("The loss-curve doctor: training and validation loss at five settings")
