@@ -341,7 +341,11 @@ def largest_stable_lr(problem, delay: int, steps: int | None = None, batch_size:
 
 
 def converged(problem, points) -> np.ndarray:
-    """For each row of ``points`` (final points of runs from zero): finite, and below the excess loss of the start?"""
+    """For each row of ``points`` (final points of runs from zero): finite, and below the excess loss of the start?
+
+    That is the test "did not diverge". For full-batch runs with a stable rate it means convergence; runs with
+    mini-batches and a constant rate pass it while still ending above the optimum.
+    """
     problem = _check_problem(problem)
     try:
         points = np.atleast_2d(np.asarray(points, dtype=float))
