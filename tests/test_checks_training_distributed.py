@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from gdcore import checks
+from gdcore.checks import training_distributed
 
 
 def _stub(*args):
@@ -59,7 +60,7 @@ def test_stale_limit_wrong_answers_name_the_mistake():
 
     fresh = checks.check_stale_limit(one_step_too_fresh, 0.445)
     assert not fresh.passed and "one step too few" in fresh.message
-    short = checks.check_stale_limit(lambda lam, lr, d, s: right_stale(lam, lr, d, s)[1:], 0.445)
+    short = checks.check_stale_limit(lambda lam, lr, tau, s: right_stale(lam, lr, tau, s)[1:], 0.445)
     assert not short.passed and "theta_0 = 1" in short.message
     no_staleness = checks.check_stale_limit(right_stale, 2.0)
     assert not no_staleness.passed and "without staleness" in no_staleness.message
@@ -76,3 +77,38 @@ def test_stale_limit_stub_and_types():
     assert not text.passed and "without quotes" in text.message
     none = checks.check_stale_limit(lambda *a: None, 0.44)
     assert not none.passed
+
+
+def _bisect(stable, steps=5000, rounds=30):
+    low, high = 0.01, 2.0
+    for _ in range(rounds):
+        mid = (low + high) / 2
+        if stable(right_stale(1.0, mid, 3, steps)):
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+def test_stable_looks_at_the_last_steps_not_one_value():
+    # An unstable rate (0.6% above the limit) whose oscillation happens to pass near 0 at the last step:
+    # |theta_T| is about 0.1 while the oscillation's amplitude has grown to about 46.
+    unstable = 0.44777
+    assert unstable > 2 * math.sin(math.pi / 14)
+    path = right_stale(1.0, unstable, 3, 3000)
+    assert abs(path[-1]) < 1 and np.abs(path[-100:]).max() > 10
+    assert not training_distributed._stable(path)
+    assert training_distributed._stable(right_stale(1.0, 0.99 * 2 * math.sin(math.pi / 14), 3, 3000))
+
+
+def test_bisection_with_the_robust_test_passes_and_lands_on_the_limit():
+    limit = _bisect(training_distributed._stable)
+    assert abs(limit / (2 * math.sin(math.pi / 14)) - 1) < 1e-3
+    result = checks.check_stale_limit(right_stale, limit)
+    assert result.passed, result.message
+
+
+def test_stale_limit_failure_advises_the_robust_test():
+    too_small = checks.check_stale_limit(right_stale, 0.3)
+    assert not too_small.passed and "too small" in too_small.message
+    assert "largest |theta_t| over the last 100 steps" in too_small.message

@@ -11,22 +11,22 @@ from gdcore.experiments import distributed as dist
 from gdcore.mlp import MLP
 
 
-def _scalar_growth(a: float, d: int) -> float:
-    """The largest root modulus of z^{d+1} - z^d + a = 0 (the error's factor per step)."""
-    coefficients = np.zeros(d + 2)
+def _scalar_growth(a: float, tau: int) -> float:
+    """The largest root modulus of z^{tau+1} - z^tau + a = 0 (the error's factor per step)."""
+    coefficients = np.zeros(tau + 2)
     coefficients[0] = 1.0
     coefficients[1] -= 1.0
-    coefficients[-1] += a  # for d = 0 the last is the second: z - 1 + a
+    coefficients[-1] += a  # for tau = 0 the last is the second: z - 1 + a
     return float(np.abs(np.roots(coefficients)).max())
 
 
 @given(st.integers(min_value=0, max_value=40))
 @settings(max_examples=30, deadline=None)
-def test_stale_bound_is_where_the_error_stops_shrinking(d):
-    bound = dist.stale_bound(d)
-    assert _scalar_growth(0.98 * bound, d) < 1
-    assert _scalar_growth(1.02 * bound, d) > 1
-    assert abs(_scalar_growth(bound, d) - 1) < 1e-6
+def test_stale_bound_is_where_the_error_stops_shrinking(tau):
+    bound = dist.stale_bound(tau)
+    assert _scalar_growth(0.98 * bound, tau) < 1
+    assert _scalar_growth(1.02 * bound, tau) > 1
+    assert abs(_scalar_growth(bound, tau) - 1) < 1e-6
 
 
 def test_stale_bound_known_values():

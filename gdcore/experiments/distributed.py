@@ -71,8 +71,8 @@ def stale_bound(delay) -> float:
     Levin and May (1976) show that no larger :math:`\alpha\lambda` is stable.)
     The book writes the delay :math:`\tau` (``delay``): :math:`d` is the number of parameters.
     """
-    d = check_int(delay, "delay", minimum=0, maximum=10**6)
-    return 2.0 * math.sin(math.pi / (2 * (2 * d + 1)))
+    tau = check_int(delay, "delay", minimum=0, maximum=10**6)
+    return 2.0 * math.sin(math.pi / (2 * (2 * tau + 1)))
 
 
 # --------------------------------------------------------------------------- #
@@ -90,7 +90,7 @@ def worker_gradients(model, params, X_batch, y_batch, workers: int) -> np.ndarra
 
     The batch is cut into ``workers`` consecutive shards of (nearly) equal
     size, as ``DistributedSampler`` gives each process its own samples;
-    worker :math:`j` computes :math:`g_j = \nabla \frac{1}{|S_j|}\sum_{i\in S_j} \ell_i`.
+    worker :math:`j` computes :math:`g_{S_j} = \nabla \frac{1}{|S_j|}\sum_{i\in S_j} \ell_i`.
     """
     model = _check_model(model)
     X_batch, y_batch = model.check_data(X_batch, y_batch)
@@ -101,7 +101,7 @@ def worker_gradients(model, params, X_batch, y_batch, workers: int) -> np.ndarra
 
 
 def allreduce_mean(worker_grads) -> np.ndarray:
-    r"""The all-reduce of data-parallel training: the mean of the workers' gradients, :math:`\frac1k \sum_j g_j`.
+    r"""The all-reduce of data-parallel training: the mean of the workers' gradients, :math:`\frac1k \sum_j g_{S_j}`.
 
     After it every worker holds the same vector (a ring all-reduce gets there
     by passing pieces round a ring; the result is this mean).
@@ -286,19 +286,19 @@ def stale_sgd(problem, lrs, delay: int, steps: int, batch_size: int | None = Non
     lrs = as_finite_array(lrs, "lrs", ndim=1)
     if np.any(lrs <= 0):
         raise ValueError(f"every learning rate in lrs must be positive; got the smallest {lrs.min()!r}.")
-    d = check_int(delay, "delay", minimum=0, maximum=10**6)
+    tau = check_int(delay, "delay", minimum=0, maximum=10**6)
     steps = check_int(steps, "steps", minimum=1, maximum=10**6)
     n = len(problem.y)
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", minimum=1, maximum=n)
     rng = as_generator(seed)
     theta = np.zeros((len(lrs), problem.dim))
-    ring = [theta] * (d + 1)  # the last d + 1 points; ring[t % (d + 1)] is theta_{t-delay} (theta_0 before the start)
+    ring = [theta] * (tau + 1)  # the last tau + 1 points; ring[t % (tau + 1)] is theta_{t-delay} (theta_0 before the start)
     alpha = lrs[:, None]
     order, position = None, n
     with quiet_overflow():
         for t in range(steps):
-            stale = ring[t % (d + 1)]
+            stale = ring[t % (tau + 1)]
             if batch_size is None:
                 g = stale @ problem.H - problem.c
             else:
@@ -309,7 +309,7 @@ def stale_sgd(problem, lrs, delay: int, steps: int, batch_size: int | None = Non
                 A_B = problem.A[rows]
                 g = 2.0 * ((stale @ A_B.T - problem.y[rows]) @ A_B) / batch_size
             theta = theta - alpha * g  # a run that blows up turns inf, then nan: converged() says so
-            ring[t % (d + 1)] = theta
+            ring[t % (tau + 1)] = theta
     return theta
 
 
@@ -329,10 +329,10 @@ def largest_stable_lr(problem, delay: int, steps: int | None = None, batch_size:
     about 1.7%.
     """
     problem = _check_problem(problem)
-    d = check_int(delay, "delay", minimum=0, maximum=10**6)
-    steps = 500 * (d + 1) if steps is None else steps
+    tau = check_int(delay, "delay", minimum=0, maximum=10**6)
+    steps = 500 * (tau + 1) if steps is None else steps
     lrs = np.geomspace(1e-3, 1.0, 400) if lrs is None else np.sort(as_finite_array(lrs, "lrs", ndim=1))
-    final = stale_sgd(problem, lrs, d, steps, batch_size, seed)
+    final = stale_sgd(problem, lrs, tau, steps, batch_size, seed)
     ok = converged(problem, final)
     if not ok[0]:
         return 0.0
@@ -341,7 +341,11 @@ def largest_stable_lr(problem, delay: int, steps: int | None = None, batch_size:
 
 
 def converged(problem, points) -> np.ndarray:
-    """For each row of ``points`` (final points of runs from zero): finite, and below the excess loss of the start?"""
+    """For each row of ``points`` (final points of runs from zero): finite, and below the excess loss of the start?
+
+    That is the test "did not diverge". For full-batch runs with a stable rate it means convergence; runs with
+    mini-batches and a constant rate pass it while still ending above the optimum.
+    """
     problem = _check_problem(problem)
     try:
         points = np.atleast_2d(np.asarray(points, dtype=float))
