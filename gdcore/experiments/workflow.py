@@ -12,8 +12,8 @@ Everything the chapter measures is computed here, from the core:
 * :func:`train`: one training run with every option of the workflow
   (optimizer, learning rate, warm-up and cosine schedule, weight decay,
   gradient clipping, early stopping), through :func:`gdcore.descent.fit`;
-* :func:`range_test` and :func:`lr_range_test`: Smith's (2017) learning-rate range test (of any
-  model, and of the chapter's);
+* :func:`range_test` and :func:`lr_range_test`: the learning-rate range test (Smith's idea, 2017,
+  in the variant of fastai's ``lr_find``, Howard and Gugger 2020), of any model and of the chapter's;
 * :func:`over_seeds` and :func:`tune_lr`: the same run over several seeds,
   and a learning-rate grid scored by its mean validation loss.
 
@@ -242,13 +242,18 @@ class RangeTest:
 
     @property
     def suggested_lr(self) -> float:
-        """A tenth of :attr:`lr_at_min`: still on the falling part of the curve, away from the blow-up."""
+        """A tenth of :attr:`lr_at_min` (fastai's rule): on the falling part of the curve, before the blow-up."""
         return self.lr_at_min / 10
 
 
 def range_test(model, X, y, optimizer: str = "adamw", lr_min: float = 1e-5, lr_max: float = 10.0,
                steps: int = 100, batch_size: int = BATCH_SIZE, seed=0, smoothing: float = 0.9) -> RangeTest:
-    r"""Smith's (2017) range test of ``model`` on ``(X, y)``: one short run whose learning rate grows geometrically.
+    r"""The range test of ``model`` on ``(X, y)``: one short run whose learning rate grows geometrically.
+
+    The idea is Smith's (2017), who raises the rate linearly over a few epochs
+    to find the bounds of a cyclical schedule; this is the variant of fastai's
+    ``lr_find`` (Howard and Gugger 2020): a geometric sweep, one mini-batch
+    per rate, and a tenth of the smoothed minimum as the suggestion.
 
     ``seed`` draws the initial weights (``model.init_params``), then the
     mini-batches. Update :math:`k = 0, \dots, \text{steps} - 1` uses
