@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from gdcore import checks
-from gdcore.checks import training_distributed
+from gdcore.checks import training as training_checks
 
 
 def _stub(*args):
@@ -97,12 +97,12 @@ def test_stable_looks_at_the_last_steps_not_one_value():
     assert unstable > 2 * math.sin(math.pi / 14)
     path = right_stale(1.0, unstable, 3, 3000)
     assert abs(path[-1]) < 1 and np.abs(path[-100:]).max() > 10
-    assert not training_distributed._stable(path)
-    assert training_distributed._stable(right_stale(1.0, 0.99 * 2 * math.sin(math.pi / 14), 3, 3000))
+    assert not training_checks._stable(path)
+    assert training_checks._stable(right_stale(1.0, 0.99 * 2 * math.sin(math.pi / 14), 3, 3000))
 
 
 def test_bisection_with_the_robust_test_passes_and_lands_on_the_limit():
-    limit = _bisect(training_distributed._stable)
+    limit = _bisect(training_checks._stable)
     assert abs(limit / (2 * math.sin(math.pi / 14)) - 1) < 1e-3
     result = checks.check_stale_limit(right_stale, limit)
     assert result.passed, result.message

@@ -3,7 +3,7 @@
 import pytest
 
 from gdcore import checks
-from gdcore.checks.training_doctor import CALM_BATCH_SIZE, calm_factor_of, calm_lrs
+from gdcore.checks.training import CALM_BATCH_SIZE, calm_factor_of, calm_lrs
 from gdcore.experiments import doctor
 
 

@@ -1,7 +1,7 @@
 """What a student's install gets: declared dependencies that are true, and metadata that agrees.
 
 `make platforms` (.ci/platforms) proves the floors by running every chapter at
-exactly those versions; these tests keep the declarations themselves honest:
+exactly those versions under strict nbval; these tests keep the declarations themselves honest:
 every third-party module that gdcore or a chapter imports is declared, the
 tested pins respect the floors, Binder gets the same pins on a Python the
 package supports, and the licence and citation files say what the package

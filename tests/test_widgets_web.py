@@ -28,11 +28,8 @@ from web_explorers import widget_call  # noqa: E402
 
 @functools.lru_cache(maxsize=None)
 def _chapter_explorer(name: str):
-    """The explorer as the chapter's widget cell builds it (built once: building draws it).
-
-    A section still in ``drafts/`` (written apart, spliced into its chapter later) counts too,
-    after the chapters."""
-    for path in [*sorted((ROOT / "chapters").glob("*.ipynb")), *sorted((ROOT / "drafts").glob("*.ipynb"))]:
+    """The explorer as the chapter's widget cell builds it (built once: building draws it)."""
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
         for cell in json.loads(path.read_text())["cells"]:
             if cell["cell_type"] == "code" and "nbval-ignore-output" in cell["metadata"].get("tags", []):
                 call = widget_call("".join(cell["source"]), [name])

@@ -14,5 +14,3 @@ from .normalization import *  # noqa: F401,F403
 from .optimizers import *  # noqa: F401,F403
 from .minibatch import *  # noqa: F401,F403
 from .training import *  # noqa: F401,F403
-from .training_doctor import *  # noqa: F401,F403
-from .training_distributed import *  # noqa: F401,F403
