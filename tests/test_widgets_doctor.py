@@ -20,27 +20,30 @@ def test_the_problem_is_standardized_with_training_statistics_only():
     assert set(np.unique(p.y_train)) == set(range(10))
 
 
-def test_schedules_follow_their_formulas():
+def _epoch_rates(schedule: str) -> list[float]:
+    """The learning rate of every epoch of a run under ``schedule``, from a base rate of 0.1."""
     from gdcore import optimizers
 
-    assert doctor.make_scheduler("constant", optimizers.SGD(lr=0.1)) is None
     opt = optimizers.SGD(lr=0.1)
-    sched = doctor.make_scheduler("warm-up + cosine", opt)
+    sched = doctor.make_scheduler(schedule, opt)
     lrs = [opt.lr]
     for _ in range(doctor.EPOCHS - 1):
         sched.step()
         lrs.append(opt.lr)
+    return lrs
+
+
+def test_schedules_follow_their_formulas():
+    from gdcore import optimizers
+
+    assert doctor.make_scheduler("constant", optimizers.SGD(lr=0.1)) is None
+    lrs = _epoch_rates("warm-up + cosine")
     W, E = doctor.WARMUP_EPOCHS, doctor.EPOCHS
     assert lrs[:W] == pytest.approx([0.1 * (e + 1) / W for e in range(W)])
     assert lrs[W] == pytest.approx(0.1)
     assert lrs[-1] == pytest.approx(0.1 * 0.5 * (1 + math.cos(math.pi * (E - 1 - W) / (E - W))))
     assert all(a >= b for a, b in zip(lrs[W:], lrs[W + 1:]))
-    opt = optimizers.SGD(lr=0.1)
-    sched = doctor.make_scheduler("step", opt)
-    lrs = [opt.lr]
-    for _ in range(doctor.EPOCHS - 1):
-        sched.step()
-        lrs.append(opt.lr)
+    lrs = _epoch_rates("step")
     first, second = doctor.STEP_MILESTONES
     assert lrs[first - 1] == pytest.approx(0.1) and lrs[first] == pytest.approx(0.01)
     assert lrs[second] == pytest.approx(0.001)
