@@ -22,20 +22,24 @@ def pytest_configure(config):
         config.option.loadscopereorder = False
 
 
-def _unit_rank(item) -> int:
-    """Longest units first: the browser tests and files marked long_file, then the chapters
-    (strict nbval: a kernel runs the whole notebook), then the unit tests."""
-    if "browser" in item.path.parts or item.get_closest_marker("long_file"):
-        return 0
-    return 1 if item.path.suffix == ".ipynb" else 2
-
-
 def pytest_collection_modifyitems(config, items):
-    """Within each rank, xdist's own order: the files with the most tests first (the site's
-    pages, with the site build, before the other browser files that need the site). A stable
-    sort: each file's tests stay together and in their order."""
+    """Longest units first: the long files (browser, marked long_file), then the chapters (strict
+    nbval: a kernel runs the whole notebook), then the unit tests; in each group xdist's own order,
+    the files with the most tests first. Of the files that need the built site, only the largest
+    (the site's pages, whose first test builds it when it is stale) goes first; the others go after
+    the long files that need no site, so that no worker waits for the build. A stable sort: each
+    file's tests stay together and in their order."""
     tests_in = collections.Counter(item.path for item in items)
-    items.sort(key=lambda item: (_unit_rank(item), -tests_in[item.path]))
+    long = {item.path for item in items if "browser" in item.path.parts or item.get_closest_marker("long_file")}
+    needs_site = {item.path for item in items if "built_site" in getattr(item, "fixturenames", ())}
+    builder = max(needs_site, key=lambda path: tests_in[path], default=None)
+
+    def rank(item) -> int:
+        if item.path in long:
+            return 0 if item.path not in needs_site or item.path == builder else 1
+        return 2 if item.path.suffix == ".ipynb" else 3
+
+    items.sort(key=lambda item: (rank(item), -tests_in[item.path]))
 
 
 # Under pytest-xdist (`make test`) the browser tests run in a worker; their report
