@@ -31,6 +31,8 @@ from tools import conventions, grade, student
 
 ROOT = Path(__file__).resolve().parent.parent
 
+pytestmark = pytest.mark.long_file  # runs the grader's kernels: scheduled first (conftest.py)
+
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE = FIXTURES / "chapters" / "99_fixture.ipynb"
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))

@@ -25,6 +25,8 @@ from gdcore import checks
 from tools import student
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.long_file  # runs the grader's kernels: scheduled first (conftest.py)
 FIXTURES = ROOT / "tests" / "fixtures"
 FIXTURE = FIXTURES / "chapters" / "99_fixture.ipynb"
 FIRST = ROOT / "chapters" / "01_calculus.ipynb"

@@ -25,6 +25,8 @@ if os.environ.get("CI") != "true":  # CI must run these: there a missing nbgrade
     pytest.importorskip("nbgrader", reason="nbgrader is in requirements.txt: run `make install`")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.long_file  # runs the grader's kernels: scheduled first (conftest.py)
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 FIRST = ROOT / "chapters" / "01_calculus.ipynb"
 

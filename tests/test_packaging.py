@@ -11,6 +11,7 @@ metadata says.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import json
 import re
@@ -65,8 +66,14 @@ def third_party(modules: set[str]) -> set[str]:
     return {m for m in modules if m not in sys.stdlib_module_names and m not in {"gdcore", "__future__"}}
 
 
+@functools.lru_cache(maxsize=None)
+def _packages_distributions() -> dict[str, list[str]]:
+    """Module -> distributions, read once (it reads every installed distribution's file list)."""
+    return importlib.metadata.packages_distributions()
+
+
 def distribution(module: str) -> str:
-    names = importlib.metadata.packages_distributions().get(module, [module])
+    names = _packages_distributions().get(module, [module])
     return names[0].lower()
 
 

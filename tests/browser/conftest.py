@@ -8,6 +8,7 @@ Set ``BOOK_CHROMIUM=/path/to/chrome`` to choose the browser.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -24,6 +25,7 @@ from .book import LAUNCH_ARGS, REPORT, ROOT
 from .site_visits import SiteVisits
 
 SITE = ROOT / "build" / "html"
+LOCK = ROOT / "build" / ".site.lock"  # held while a test session checks or builds the site
 SCREENSHOTS = ROOT / "build" / "screenshots"
 BROWSER_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"]
 # The files the site is built from: when one is newer than build/html, rebuild.
@@ -122,18 +124,38 @@ def _site_is_fresh() -> bool:
     return marker.exists() and marker.stat().st_mtime >= _newest_source_mtime()
 
 
+@contextlib.contextmanager
+def _site_lock():
+    """Hold build/.site.lock (an exclusive lock of the file; without fcntl, on Windows, no lock)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 @pytest.fixture(scope="session")
 def built_site(chromium_path) -> Path:
-    """build/html, rebuilt with `make site` when a source is newer than it."""
-    if not _site_is_fresh():
-        make = shutil.which("make")
-        if make is None:
-            pytest.fail("build/html is missing or stale and `make` was not found to run `make site`",
-                        pytrace=False)
-        done = subprocess.run([make, "--no-print-directory", "site"], cwd=ROOT, capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = "\n".join((done.stdout + done.stderr).splitlines()[-40:])
-            pytest.fail(f"`make site` failed, so the site cannot be tested:\n{tail}", pytrace=False)
+    """build/html, rebuilt with `make site` when a source is newer than it.
+
+    Under pytest-xdist two workers can need the site at once (test_site_pages.py and
+    test_web_explorers.py): a lock on build/.site.lock lets one build it while the other
+    waits and then finds it fresh (two builds at once would also remove each other's files).
+    """
+    with _site_lock():
+        if not _site_is_fresh():
+            make = shutil.which("make")
+            if make is None:
+                pytest.fail("build/html is missing or stale and `make` was not found to run `make site`",
+                            pytrace=False)
+            done = subprocess.run([make, "--no-print-directory", "site"], cwd=ROOT, capture_output=True, text=True)
+            if done.returncode != 0:
+                tail = "\n".join((done.stdout + done.stderr).splitlines()[-40:])
+                pytest.fail(f"`make site` failed, so the site cannot be tested:\n{tail}", pytrace=False)
     return SITE
 
 
