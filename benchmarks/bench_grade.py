@@ -5,7 +5,7 @@
 Both run the grader as an instructor would (``python -m tools.grade --class``,
 as many kernels as cores) and check the scores it gives: the class holds 10
 solved, 10 untouched and 10 wrong submissions of chapter 1; the course is
-the book's eight chapters as one student's submission. The targets (issue
+the book's chapters as one student's submission. The targets (issue
 21): the class in under 90 s and the course in under 60 s on 2 cores. The
 wall time depends on what else the machine runs; the CPU time of the
 grader and its kernels is printed beside it.
