@@ -441,12 +441,13 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                     reason = "diverged"
                     break
                 lrs.append(optimizer.lr)
-                g_norm = grad_norm(grad) if np.isfinite(grad).all() else math.inf
+                finite = bool(np.isfinite(grad).all())
+                g_norm = grad_norm(grad) if finite else math.inf
                 grad_norms.append(g_norm)
                 if clip_grad_norm is not None and g_norm > clip_grad_norm:
                     grad = grad * (clip_grad_norm / g_norm)
                 try:
-                    new = optimizer.step(params, grad) if np.isfinite(grad).all() else None
+                    new = optimizer.step(params, grad) if finite else None
                 except DivergedError:
                     new = None
                 if new is None or not np.isfinite(new).all():

@@ -48,8 +48,9 @@ def clip_grad_norm(grad, max_norm: float) -> np.ndarray:
     .. math::
         g \leftarrow g \cdot \min\!\left(1, \frac{c}{\|g\|}\right), \qquad c = \text{max\_norm}
 
-    The direction is kept; only a step longer than :math:`\alpha c` is
-    shortened. PyTorch's ``torch.nn.utils.clip_grad_norm_(params, max_norm)``
+    The direction is kept and the gradient is at most :math:`c` long (a step
+    of plain SGD then at most :math:`\alpha c`; momentum and Adam average
+    the clipped gradients, so their steps are not bounded by it). PyTorch's ``torch.nn.utils.clip_grad_norm_(params, max_norm)``
     does the same (in place, over all parameters together).
     """
     grad = as_finite_array(grad, "grad", allow_empty=True)

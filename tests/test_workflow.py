@@ -93,9 +93,8 @@ def test_a_diverging_run_says_so_and_scores_nan(splits):
     assert result.diverged and np.isnan(result.test_accuracy)
 
 
-def test_tune_lr_and_over_seeds(splits):
-    results = wf.tune_lr(splits, "adamw", [1e-3], seeds=[0, 1], epochs=1, batch_size=256)
-    runs = results[1e-3]
+def test_over_seeds(splits):
+    runs = wf.over_seeds(lambda seed: wf.train(splits, "adamw", 1e-3, seed, epochs=1, batch_size=256), [0, 1])
     assert len(runs) == 2 and runs[0].val_loss != runs[1].val_loss
     with pytest.raises(ValueError, match="seed"):
         wf.over_seeds(lambda seed: seed, [])

@@ -14,8 +14,7 @@ Everything the chapter measures is computed here, from the core:
   gradient clipping, early stopping), through :func:`gdcore.descent.fit`;
 * :func:`range_test` and :func:`lr_range_test`: the learning-rate range test (Smith's idea, 2017,
   in the variant of fastai's ``lr_find``, Howard and Gugger 2020), of any model and of the chapter's;
-* :func:`over_seeds` and :func:`tune_lr`: the same run over several seeds,
-  and a learning-rate grid scored by its mean validation loss.
+* :func:`over_seeds`: the same run over several seeds.
 
 Nothing here draws; the chapter plots what these functions return.
 """
@@ -29,7 +28,7 @@ import numpy as np
 
 from .._validation import check_X_y, check_choice, check_in_range, check_int, check_positive, describe
 from ..autodiff import mlp_loss_and_grad
-from ..data import as_generator, batches, load_digits, train_test_split
+from ..data import as_generator, batches, load_digits, n_batches, train_test_split
 from ..descent import History, fit, quiet_overflow
 from ..mlp import MLP
 from ..optimizers import SGD, AdamW, DivergedError
@@ -38,7 +37,7 @@ from ..schedules import CosineAnnealingLR, LinearLR, SequentialLR
 
 __all__ = ["SIZES", "EPOCHS", "BATCH_SIZE", "OPTIMIZERS", "Splits", "digits_splits", "TensorMLP", "make_model",
            "make_optimizer", "make_scheduler", "Result", "train", "RangeTest", "range_test", "lr_range_test", "over_seeds",
-           "tune_lr", "mean_and_spread", "with_shuffled_labels", "MYSTERY", "mystery_runs"]
+           "mean_and_spread", "with_shuffled_labels", "MYSTERY", "mystery_runs"]
 
 #: The chapter's network: 64 pixels in, two hidden ReLU layers of 128 units, 10 classes out.
 SIZES = (64, 128, 128, 10)
@@ -188,7 +187,7 @@ def train(splits: Splits, optimizer: str = "adamw", lr: float = 1e-3, seed=0, *,
         raise TypeError(f"splits must be the Splits of digits_splits(); got {describe(splits)}.")
     model = make_model(init, engine)
     opt = make_optimizer(optimizer, lr, weight_decay, momentum)
-    per_epoch = -(-len(splits.y_train) // check_int(batch_size, "batch_size", minimum=1))
+    per_epoch = n_batches(len(splits.y_train), batch_size)
     epochs = check_int(epochs, "epochs", minimum=1)
     warmup_epochs = check_positive(warmup_epochs, "warmup_epochs", allow_zero=True)
     scheduler = make_scheduler(opt, schedule, epochs * per_epoch, round(warmup_epochs * per_epoch))
@@ -215,16 +214,6 @@ def mean_and_spread(values) -> tuple[float, float]:
     if values.ndim != 1 or len(values) < 2:
         raise ValueError(f"a spread needs at least two values (one per seed); got {values.size}.")
     return float(values.mean()), float(values.std(ddof=1))
-
-
-def tune_lr(splits: Splits, optimizer: str, lrs, seeds=range(5), **options) -> dict:
-    """Every learning rate of ``lrs`` over ``seeds``: ``{lr: [Result, ...]}``.
-
-    Pick the one with the lowest mean validation loss (a diverged run counts as
-    ``inf``); the test set plays no part in it.
-    """
-    lrs = [check_positive(lr, "each lr") for lr in lrs]
-    return {lr: over_seeds(lambda seed: train(splits, optimizer, lr, seed, **options), seeds) for lr in lrs}
 
 
 @dataclass
