@@ -98,3 +98,53 @@ def test_a_private_scope_registers_and_records_apart_from_the_book():
         assert check(1).passed and "0.1-scoped" in exercises and results["0.1-scoped"].passed
     from gdcore.checks import EXERCISES, RESULTS
     assert "0.1-scoped" not in EXERCISES and "0.1-scoped" not in RESULTS
+
+
+class StuckPollChannel:
+    """A shell channel whose first poll misses its wake-up (nbclient issue #312): the message
+    is ready after ``ready_after`` seconds, but the poll that was waiting then sleeps on."""
+
+    def __init__(self, ready_after: float):
+        import time
+
+        self.ready_at = time.monotonic() + ready_after
+        self.polls = 0
+
+    async def get_msg(self, timeout=None):
+        import asyncio
+        import time
+        from queue import Empty
+
+        self.polls += 1
+        if time.monotonic() >= self.ready_at:
+            return {"msg_type": "execute_reply"}
+        await asyncio.sleep(timeout)  # the wake-up is lost: the poll runs to its end
+        raise Empty
+
+
+def test_a_reply_whose_wake_up_was_lost_is_read_within_a_slice():
+    import asyncio
+    import time
+
+    from tools.grade import SHELL_POLL_SLICE, wait_for_replies_in_slices
+
+    channel = StuckPollChannel(ready_after=0.1)
+    wait_for_replies_in_slices(channel)
+    start = time.monotonic()
+    assert asyncio.run(channel.get_msg(timeout=30)) == {"msg_type": "execute_reply"}
+    assert time.monotonic() - start < 10 * SHELL_POLL_SLICE  # a slice or two (slack for a busy machine), not 30 s
+
+
+def test_a_reply_that_never_comes_still_times_out_at_the_limit():
+    import asyncio
+    import time
+    from queue import Empty
+
+    from tools.grade import wait_for_replies_in_slices
+
+    channel = StuckPollChannel(ready_after=60)
+    wait_for_replies_in_slices(channel)
+    start = time.monotonic()
+    with pytest.raises(Empty):
+        asyncio.run(channel.get_msg(timeout=0.6))
+    assert 0.6 <= time.monotonic() - start < 10 * SHELL_POLL_SLICE and channel.polls >= 3

@@ -384,6 +384,38 @@ async def grade_calls(kernel, run: Execution, cell: int, deferred: list, reply: 
         run.trusted[exercise_id] = Trusted(result, cell)
 
 
+SHELL_POLL_SLICE = 0.25  # seconds: the longest a reply can sit unread on the shell socket
+
+
+def wait_for_replies_in_slices(channel) -> None:
+    """Make ``channel.get_msg(timeout)`` wait in slices of ``SHELL_POLL_SLICE`` s rather than one long poll.
+
+    nbclient waits for a cell's execute reply in one poll of the shell socket
+    lasting the whole cell time limit. When a cell shows an ``Output`` widget,
+    nbclient itself sends the widget's state to the kernel on that same socket
+    during that poll, and the send can swallow the poll's wake-up
+    (nbclient issue #312): the reply then sits unread until the limit, and a
+    correct notebook is graded as stopped at its time limit. Each new poll
+    looks at the socket afresh, so a short slice bounds that delay without
+    changing any limit.
+    """
+    from queue import Empty
+
+    get = channel.get_msg
+
+    async def get_msg(timeout: float | None = None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = SHELL_POLL_SLICE if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await get(timeout=min(SHELL_POLL_SLICE, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    channel.get_msg = get_msg
+
+
 async def execute(run: Execution, sub: Submission, timeout: float, scripts: list[Path], limits, template,
                   call_timeout: float) -> None:
     """Run ``run.nb`` in a fresh kernel and sandbox, cell by cell, within ``timeout`` seconds in all."""
@@ -423,6 +455,7 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
                 return request(code, *args, **kwargs)
 
             client.kc.execute = execute_cell
+            wait_for_replies_in_slices(client.kc.shell_channel)
             source = KERNEL_SIDE.read_text(encoding="utf-8")
             await kernel.ask_async(
                 "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(source)
