@@ -140,7 +140,7 @@ def test_a_reply_that_never_comes_still_times_out_at_the_limit():
     import time
     from queue import Empty
 
-    from tools.grade import wait_for_replies_in_slices
+    from tools.grade import SHELL_POLL_SLICE, wait_for_replies_in_slices
 
     channel = StuckPollChannel(ready_after=60)
     wait_for_replies_in_slices(channel)
