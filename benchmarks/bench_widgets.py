@@ -105,23 +105,42 @@ def main() -> None:
             move.update(value())
         return prepare
 
+    # One line per direction of a move: alternating a cheap and a dear move in one line would
+    # report a median between the two that no reader ever waits.
     move = {}
-    depth = values(10, 20, 15)
-    report("new depth (width 256)", lambda: e.update(**move), prepare=move_from_screen(lambda: {"depth": depth()}))
-    e.update(depth=20)
-    width = values(128, 256, 64)
-    report("new width (depth 20)", lambda: e.update(**move), prepare=move_from_screen(lambda: {"width": width()}))
-    e.update(width=256)
+
+    def from_to(start, target):
+        # The network `start` put on screen, every cache emptied, the network on screen computed
+        # again (all untimed); the timed move then goes to `target`.
+        def prepare():
+            e.update(**start)
+            stacks._forget()
+            stacks.stack_statistics(**{name: e.controls[name].value for name in net_controls})
+            move.update(target)
+        return prepare
+
+    report("deeper network, depth 10 -> 20 (width 256)", lambda: e.update(**move),
+           prepare=from_to({"depth": 10, "width": 256}, {"depth": 20}))
+    report("shallower network, depth 20 -> 10 (width 256)", lambda: e.update(**move),
+           prepare=from_to({"depth": 20, "width": 256}, {"depth": 10}))
+    report("new width, 128 -> 256 (depth 20)", lambda: e.update(**move),
+           prepare=from_to({"depth": 20, "width": 128}, {"width": 256}))
+    report("new width, 256 -> 128 (depth 20)", lambda: e.update(**move),
+           prepare=from_to({"depth": 20, "width": 256}, {"width": 128}))
+    e.update(depth=20, width=256)
     activation = values("tanh", "relu")
     report("new activation (20 x 256)", lambda: e.update(**move),
            prepare=move_from_screen(lambda: {"activation": activation()}))
     scheme = values(*stacks.SCHEMES)
     report("new init (20 x 256)", lambda: e.update(**move), prepare=move_from_screen(lambda: {"scheme": scheme()}))
-    e.update(depth=10, width=128, activation="relu", scheme="N(0, 1)")
+    e.update(scheme="N(0, 1)")
+    report("new network, 10 x 128 -> 20 x 256", lambda: e.update(**move),
+           prepare=from_to({"depth": 10, "width": 128}, {"depth": 20, "width": 256}))
+    report("new network, 20 x 256 -> 10 x 128", lambda: e.update(**move),
+           prepare=from_to({"depth": 20, "width": 256}, {"depth": 10, "width": 128}))
     net = values((10, 128), (20, 256))
-    report("new network, 10 x 128 then 20 x 256", lambda: e.update(**move),
-           prepare=move_from_screen(lambda: dict(zip(("depth", "width"), net()))))
-    report("settings computed before", lambda: e.update(**dict(zip(("depth", "width"), net()))))
+    report("settings computed before (10 x 128, 20 x 256 in turn)",
+           lambda: e.update(**dict(zip(("depth", "width"), net()))))
 
     print("ScalingExplorer (chapter 7)")
     e = widgets.ScalingExplorer()
