@@ -13,6 +13,8 @@ other jobs share the machine's cores).
 
 from itertools import cycle
 
+import numpy as np
+
 from timing import update_times
 
 from gdcore import widgets
@@ -102,6 +104,7 @@ def main() -> None:
         def prepare():
             stacks._forget()
             stacks.stack_statistics(**{name: e.controls[name].value for name in net_controls})
+            move.clear()  # only this move: a control left over from an earlier line would move too
             move.update(value())
         return prepare
 
@@ -116,6 +119,7 @@ def main() -> None:
             e.update(**start)
             stacks._forget()
             stacks.stack_statistics(**{name: e.controls[name].value for name in net_controls})
+            move.clear()
             move.update(target)
         return prepare
 
@@ -141,6 +145,31 @@ def main() -> None:
     net = values((10, 128), (20, 256))
     report("settings computed before (10 x 128, 20 x 256 in turn)",
            lambda: e.update(**dict(zip(("depth", "width"), net()))))
+
+    def arithmetic(depth_from, depth_to):
+        # What such a move cannot skip without changing its numbers: the new hidden layers' weights
+        # drawn (as the explorer draws them), their forward matrix products and the backward
+        # products of every layer, nothing else (no statistics, no figure). The weights of the
+        # layers already on screen (depth_from of them) are drawn untimed.
+        start = {}
+
+        def prepare():
+            start["weights"] = stacks._HiddenWeights(256, "N(0, 1)", 0)
+            if depth_from:
+                start["weights"].weight(depth_from)
+
+        def run():
+            weights, a = start["weights"], np.ones((stacks.BATCH, 256))
+            for l in range(depth_from + 1, depth_to + 1):
+                (a[:, :64] if l == 1 else a) @ weights.weight(l)
+            for l in range(2, depth_to + 1):
+                a @ weights.weight(l).T
+        return run, prepare
+
+    run, prepare = arithmetic(0, 20)
+    report("reference: arithmetic alone of a new 20 x 256 network", run, prepare=prepare, repeat=10)
+    run, prepare = arithmetic(10, 20)
+    report("reference: arithmetic alone of depth 10 -> 20 (256)", run, prepare=prepare, repeat=10)
 
     print("ScalingExplorer (chapter 7)")
     e = widgets.ScalingExplorer()
