@@ -216,6 +216,7 @@ def main() -> None:
         def prepare():
             e._cache.clear()
             e.update()
+            move.clear()
             move.update(value())
         return prepare
 
@@ -226,9 +227,23 @@ def main() -> None:
     momentum = values(0.5, 0.7, 0.9)
     report("new momentum (momentum rerun)", lambda: e.update(**move),
            prepare=move_from_screen(lambda: {"momentum": momentum()}))
-    racers = values(("GD", "momentum", "Adam"), ("GD", "Nesterov", "RMSprop", "AdaDelta"))
-    report("racers (the new ones run)", lambda: e.update(**move),
-           prepare=move_from_screen(lambda: {"racers": racers()}))
+    # One line per direction: the two moves run different racers (3 new runs, then 2).
+    three, four = ("GD", "momentum", "Adam"), ("GD", "Nesterov", "RMSprop", "AdaDelta")
+
+    def racers_from(start, target):
+        # `start` put on screen, every run forgotten, the screen computed again (all untimed).
+        def prepare():
+            e.update(racers=start)
+            e._cache.clear()
+            e.update()
+            move.clear()
+            move.update(racers=target)
+        return prepare
+
+    report("racers 3 -> 4 (Nesterov, RMSprop, AdaDelta run)", lambda: e.update(**move),
+           prepare=racers_from(three, four))
+    report("racers 4 -> 3 (momentum, Adam run)", lambda: e.update(**move), prepare=racers_from(four, three))
+    e.update(racers=three)
     names = values(*COURSES)
     report("landscape switch (its preset runs)", lambda: e.update(name=names()), repeat=2 * len(COURSES),
            warmup=0)
