@@ -42,11 +42,11 @@ def main() -> None:
     ms = median_ms(lambda: explorer.update(scheme=next(schemes)))
     print(f"ActivationExplorer.update, settings seen before:           {ms:6.1f} ms median (target < 50)")
 
-    statistics = stacks._statistics  # the cache of networks already built
-
     def new_network(depth, width):
         def run():
-            statistics.cache_clear()
+            # Every cache of the experiment emptied (the statistics, and the hidden layers' weights
+            # and forward pass they are computed from): the weights are drawn and both passes run.
+            stacks._forget()
             explorer.blitter.invalidate()
             explorer.update(depth=depth, width=width)
         return run

@@ -13,6 +13,8 @@ other jobs share the machine's cores).
 
 from itertools import cycle
 
+import numpy as np
+
 from timing import update_times
 
 from gdcore import widgets
@@ -102,26 +104,72 @@ def main() -> None:
         def prepare():
             stacks._forget()
             stacks.stack_statistics(**{name: e.controls[name].value for name in net_controls})
+            move.clear()  # only this move: a control left over from an earlier line would move too
             move.update(value())
         return prepare
 
+    # One line per direction of a move: alternating a cheap and a dear move in one line would
+    # report a median between the two that no reader ever waits.
     move = {}
-    depth = values(10, 20, 15)
-    report("new depth (width 256)", lambda: e.update(**move), prepare=move_from_screen(lambda: {"depth": depth()}))
-    e.update(depth=20)
-    width = values(128, 256, 64)
-    report("new width (depth 20)", lambda: e.update(**move), prepare=move_from_screen(lambda: {"width": width()}))
-    e.update(width=256)
+
+    def from_to(start, target):
+        # The network `start` put on screen, every cache emptied, the network on screen computed
+        # again (all untimed); the timed move then goes to `target`.
+        def prepare():
+            e.update(**start)
+            stacks._forget()
+            stacks.stack_statistics(**{name: e.controls[name].value for name in net_controls})
+            move.clear()
+            move.update(target)
+        return prepare
+
+    report("deeper network, depth 10 -> 20 (width 256)", lambda: e.update(**move),
+           prepare=from_to({"depth": 10, "width": 256}, {"depth": 20}))
+    report("shallower network, depth 20 -> 10 (width 256)", lambda: e.update(**move),
+           prepare=from_to({"depth": 20, "width": 256}, {"depth": 10}))
+    report("new width, 128 -> 256 (depth 20)", lambda: e.update(**move),
+           prepare=from_to({"depth": 20, "width": 128}, {"width": 256}))
+    report("new width, 256 -> 128 (depth 20)", lambda: e.update(**move),
+           prepare=from_to({"depth": 20, "width": 256}, {"width": 128}))
+    e.update(depth=20, width=256)
     activation = values("tanh", "relu")
     report("new activation (20 x 256)", lambda: e.update(**move),
            prepare=move_from_screen(lambda: {"activation": activation()}))
     scheme = values(*stacks.SCHEMES)
     report("new init (20 x 256)", lambda: e.update(**move), prepare=move_from_screen(lambda: {"scheme": scheme()}))
-    e.update(depth=10, width=128, activation="relu", scheme="N(0, 1)")
+    e.update(scheme="N(0, 1)")
+    report("new network, 10 x 128 -> 20 x 256", lambda: e.update(**move),
+           prepare=from_to({"depth": 10, "width": 128}, {"depth": 20, "width": 256}))
+    report("new network, 20 x 256 -> 10 x 128", lambda: e.update(**move),
+           prepare=from_to({"depth": 20, "width": 256}, {"depth": 10, "width": 128}))
     net = values((10, 128), (20, 256))
-    report("new network, 10 x 128 then 20 x 256", lambda: e.update(**move),
-           prepare=move_from_screen(lambda: dict(zip(("depth", "width"), net()))))
-    report("settings computed before", lambda: e.update(**dict(zip(("depth", "width"), net()))))
+    report("settings computed before (10 x 128, 20 x 256 in turn)",
+           lambda: e.update(**dict(zip(("depth", "width"), net()))))
+
+    def arithmetic(depth_from, depth_to):
+        # What such a move cannot skip without changing its numbers: the new hidden layers' weights
+        # drawn (as the explorer draws them), their forward matrix products and the backward
+        # products of every layer, nothing else (no statistics, no figure). The weights of the
+        # layers already on screen (depth_from of them) are drawn untimed.
+        start = {}
+
+        def prepare():
+            start["weights"] = stacks._HiddenWeights(256, "N(0, 1)", 0)
+            if depth_from:
+                start["weights"].weight(depth_from)
+
+        def run():
+            weights, a = start["weights"], np.ones((stacks.BATCH, 256))
+            for l in range(depth_from + 1, depth_to + 1):
+                (a[:, :64] if l == 1 else a) @ weights.weight(l)
+            for l in range(2, depth_to + 1):
+                a @ weights.weight(l).T
+        return run, prepare
+
+    run, prepare = arithmetic(0, 20)
+    report("reference: arithmetic alone of a new 20 x 256 network", run, prepare=prepare, repeat=10)
+    run, prepare = arithmetic(10, 20)
+    report("reference: arithmetic alone of depth 10 -> 20 (256)", run, prepare=prepare, repeat=10)
 
     print("ScalingExplorer (chapter 7)")
     e = widgets.ScalingExplorer()
@@ -168,6 +216,7 @@ def main() -> None:
         def prepare():
             e._cache.clear()
             e.update()
+            move.clear()
             move.update(value())
         return prepare
 
@@ -178,9 +227,23 @@ def main() -> None:
     momentum = values(0.5, 0.7, 0.9)
     report("new momentum (momentum rerun)", lambda: e.update(**move),
            prepare=move_from_screen(lambda: {"momentum": momentum()}))
-    racers = values(("GD", "momentum", "Adam"), ("GD", "Nesterov", "RMSprop", "AdaDelta"))
-    report("racers (the new ones run)", lambda: e.update(**move),
-           prepare=move_from_screen(lambda: {"racers": racers()}))
+    # One line per direction: the two moves run different racers (3 new runs, then 2).
+    three, four = ("GD", "momentum", "Adam"), ("GD", "Nesterov", "RMSprop", "AdaDelta")
+
+    def racers_from(start, target):
+        # `start` put on screen, every run forgotten, the screen computed again (all untimed).
+        def prepare():
+            e.update(racers=start)
+            e._cache.clear()
+            e.update()
+            move.clear()
+            move.update(racers=target)
+        return prepare
+
+    report("racers 3 -> 4 (Nesterov, RMSprop, AdaDelta run)", lambda: e.update(**move),
+           prepare=racers_from(three, four))
+    report("racers 4 -> 3 (momentum, Adam run)", lambda: e.update(**move), prepare=racers_from(four, three))
+    e.update(racers=three)
     names = values(*COURSES)
     report("landscape switch (its preset runs)", lambda: e.update(name=names()), repeat=2 * len(COURSES),
            warmup=0)

@@ -126,7 +126,8 @@ class _HiddenLayers:
         with np.errstate(over="ignore", invalid="ignore"):
             while len(self.Zs) < depth:
                 l = len(self.Zs) + 1
-                Z = self.As[-1] @ self.weights.weight(l) + np.zeros(self.weights.sizes[l])  # z = a W + b, b = 0
+                Z = self.As[-1] @ self.weights.weight(l)
+                Z += np.zeros(self.weights.sizes[l])  # z = a W + b with b = 0, in place: one array less to allocate
                 self.Zs.append(Z)
                 self.As.append(self.f(Z))
             start = self.weights.ends[depth]
