@@ -183,3 +183,11 @@ def test_the_doctor_runs_the_chapters_range_test():
     np.testing.assert_array_equal(test.smoothed, doctor.range_test(64, seed=1).smoothed)
     with pytest.raises(ValueError, match="same number of samples"):
         workflow.range_test(p.model, p.X_train, p.y_train[:-1])
+
+
+def test_the_verdict_gives_the_range_tests_lowest_point_but_not_exercise_9_4s_ratio():
+    explorer = widgets.DoctorExplorer(lr=0.178, schedule="constant", batch_size=128)
+    lowest = doctor.range_test(128).lr_at_min
+    line = explorer.verdict.value
+    assert f"lowest at lr = {lowest:.3g}" in line  # what step 2 of the exercise reads
+    assert "times" not in line and "your rate" not in line  # the factor is the student's to work out

@@ -37,6 +37,7 @@ def refresh(path: Path) -> None:
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
         record_timing=False,
+        coalesce_streams=True,  # a cell's prints as one output, however the kernel's messages were split by load
     )
     client.execute()
     for cell in nb.cells:

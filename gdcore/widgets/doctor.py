@@ -104,12 +104,11 @@ class _RangeDrawing:
 
 
 def _verdict_html(lr, schedule, batch_size, diagnosis, test) -> str:
-    ratio = test.lr_at_min / lr
-    where = (f"{ratio:.0f} times your rate" if ratio >= 1.5 else
-             "near your rate" if ratio > 1 / 1.5 else f"{1 / ratio:.0f} times below your rate")
+    # The range test's lowest point, not its ratio to the chosen rate: at the largest calm rate
+    # that ratio is exercise 9.4's answer, and the web version shows this line to every reader.
     return (f"B = {batch_size}, {schedule}, lr = {_lr_label(lr)}: <b>{diagnosis.verdict}</b>. "
             f"{diagnosis.explain()[0].upper()}{diagnosis.explain()[1:]} "
-            f"The range test's loss is lowest at lr = {_lr_label(test.lr_at_min)}, {where}.")
+            f"The range test's loss is lowest at lr = {_lr_label(test.lr_at_min)}.")
 
 
 class DoctorExplorer(Explorer):
