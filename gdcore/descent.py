@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import as_finite_array, as_real, check_callable, check_int, check_positive, describe
-from .optimizers import SGD, DivergedError, Optimizer, _norm
+from .objectives import Objective
+from .optimizers import SGD, DivergedError, Optimizer, _norm, grad_norm
 
 STOP_REASONS = ("max_steps", "converged", "no_improvement", "diverged")
 
@@ -187,6 +188,7 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
 
     optimizer.reset()
     step = optimizer._step if _has_unchecked_step(optimizer) else optimizer.step
+    evaluate = _objective_at(objective)
     xs, losses, grad_norms, lrs = [], [], [], []
     best, since_best, overflowed, threshold = np.inf, 0, False, None
     with quiet_overflow():
@@ -194,11 +196,12 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
             if overflowed:  # the last update overflowed: this point is not evaluated
                 loss, g = math.inf, np.full_like(x, math.inf)
             else:
-                loss, g = _evaluate(objective, x)
+                loss, g = evaluate(x)
             if not xs and not (math.isfinite(loss) and np.isfinite(g).all()):
                 raise ValueError(f"the loss and gradient at x0 must be finite numbers; got loss {loss!r} "
                                  f"and gradient {g.tolist()}. Start where the objective is defined.")
-            g_norm = math.sqrt(g @ g) if math.isfinite(g @ g) else math.inf
+            squared = g @ g
+            g_norm = math.sqrt(squared) if math.isfinite(squared) else math.inf
             xs.append(x)
             losses.append(loss)
             grad_norms.append(g_norm)
@@ -230,6 +233,26 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
                 scheduler.step()
     return Run(np.array(xs), np.array(losses), np.array(grad_norms), reason,
                lrs=np.array(lrs, dtype=float), tol=tol, patience=patience)
+
+
+def _objective_at(objective):
+    """The function ``x -> (loss, gradient)`` that :func:`descend` evaluates at its points.
+
+    A gdcore objective that keeps the stock ``__call__`` and ``grad`` of
+    :class:`~gdcore.objectives.Objective` is evaluated by its ``_loss_and_grad``,
+    which does not check the point again (``descend`` checked ``x0``, and
+    every later point is an optimizer's finite result of the same shape);
+    any other objective through :func:`_evaluate`.
+    """
+    kind = type(objective)
+    if isinstance(objective, Objective) and kind.__call__ is Objective.__call__ and kind.grad is Objective.grad:
+        def evaluate(x):
+            try:
+                return objective._loss_and_grad(x)
+            except OverflowError:  # a point so far out that the loss or gradient overflowed: diverged
+                return math.inf, np.full_like(x, math.inf)
+        return evaluate
+    return lambda x: _evaluate(objective, x)
 
 
 def _evaluate(objective, x: np.ndarray) -> tuple[float, np.ndarray]:
@@ -468,14 +491,15 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                     break
                 lrs.append(optimizer.lr)
                 finite = bool(np.isfinite(grad).all())
-                g_norm = _norm(grad) if finite else math.inf
+                clean = _is_clean(grad, params)  # then checked here, once: no second check below
+                g_norm = (_norm(grad) if clean else grad_norm(grad)) if finite else math.inf
                 grad_norms.append(g_norm)
                 if clip_grad_norm is not None and g_norm > clip_grad_norm:
                     grad = grad * (clip_grad_norm / g_norm)
                 try:
                     if not finite:
                         new = None
-                    elif unchecked and _is_clean(grad, params):  # params and grad checked here already
+                    elif unchecked and clean:
                         new = optimizer._step(params, grad)  # raises DivergedError on a non-finite result
                     else:
                         new = optimizer.step(params, grad)

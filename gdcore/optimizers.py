@@ -66,10 +66,10 @@ def grad_norm(grad) -> float:
 
 def _norm(grad: np.ndarray) -> float:
     """:func:`grad_norm` of a float array already checked (a loop's own gradient): no second check."""
-    largest = float(np.max(np.abs(grad), initial=0.0))
+    largest = float(np.abs(grad).max(initial=0.0))
     if largest == 0.0:
         return 0.0
-    scaled = np.ravel(grad) / largest
+    scaled = grad.ravel() / largest
     return largest * float(np.sqrt(scaled @ scaled))
 
 
