@@ -59,8 +59,31 @@ def bench_workflow_epoch() -> None:
                   "training and validation losses)")
 
 
+def bench_public_loss_and_grad() -> None:
+    """``model.loss`` then ``model.grad``, each checking its arguments: a loop written in a chapter (7) pays this."""
+    from gdcore.data import load_airfoil, load_breast_cancer
+    from gdcore.preprocessing import StandardScaler
+
+    for name, dataset, make in (("LinearRegression, airfoil", load_airfoil(), LinearRegression),
+                                ("LogisticRegression, breast cancer", load_breast_cancer(), LogisticRegression)):
+        X = StandardScaler().fit_transform(dataset.X)
+        model = make(X.shape[1])
+        params = model.init_params(0)
+        per_call = []
+        for _ in range(5):
+            start = time.process_time()
+            for _ in range(500):
+                model.loss(params, X, dataset.y)
+                model.grad(params, X, dataset.y)
+            per_call.append((time.process_time() - start) * 1e6 / 500)
+        per_call.sort()
+        label = f"{name} ({X.shape[0]:,} x {X.shape[1]})"
+        print(f"model.loss + model.grad, {label:42s} {per_call[2]:7.1f} us CPU")
+
+
 def main() -> None:
     bench_fit_linear()
+    bench_public_loss_and_grad()
     bench_workflow_epoch()
 
 
