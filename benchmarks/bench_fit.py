@@ -6,8 +6,9 @@ over seeds and grids. With one sample per update the maths is a few tiny
 numpy calls, so what an update costs is mostly the loop's own Python around
 them (checks, bookkeeping): this is the figure to watch.
 
-CPU time of this process (``time.process_time``), so that the figures stay
-meaningful when other jobs share the machine's cores.
+CPU time of this process (``time.process_time``), the least of several
+repeats: other jobs sharing the machine's cores only ever add to a run's
+time, so the least is the steadiest figure of what the code itself costs.
 """
 
 import time
@@ -20,15 +21,14 @@ from gdcore.optimizers import SGD, Adam
 
 
 def _cpu_us_per_update(run, repeat: int = 5) -> float:
-    """Median CPU microseconds per update of ``run()`` (which returns a History)."""
+    """Least CPU microseconds per update of ``run()`` (which returns a History) over ``repeat`` runs."""
     run()  # warm-up
     per_update = []
     for _ in range(repeat):
         start = time.process_time()
         history = run()
         per_update.append((time.process_time() - start) * 1e6 / history.n_updates)
-    per_update.sort()
-    return per_update[len(per_update) // 2]
+    return min(per_update)
 
 
 def bench_fit_linear() -> None:
@@ -76,9 +76,8 @@ def bench_public_loss_and_grad() -> None:
                 model.loss(params, X, dataset.y)
                 model.grad(params, X, dataset.y)
             per_call.append((time.process_time() - start) * 1e6 / 500)
-        per_call.sort()
         label = f"{name} ({X.shape[0]:,} x {X.shape[1]})"
-        print(f"model.loss + model.grad, {label:42s} {per_call[2]:7.1f} us CPU")
+        print(f"model.loss + model.grad, {label:42s} {min(per_call):7.1f} us CPU")
 
 
 def main() -> None:
