@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import as_finite_array, as_real, check_callable, check_int, check_positive, describe
-from .optimizers import SGD, DivergedError, Optimizer, grad_norm
+from .objectives import Objective
+from .optimizers import SGD, DivergedError, Optimizer, _norm, grad_norm
 
 STOP_REASONS = ("max_steps", "converged", "no_improvement", "diverged")
 
@@ -59,8 +60,28 @@ def divergence_threshold(initial_loss: float) -> float:
 
 def is_diverging(loss: float, initial_loss: float) -> bool:
     """Whether ``loss`` is non-finite (overflow, NaN) or beyond :func:`divergence_threshold`."""
-    loss = as_real(loss, "loss")
-    return not math.isfinite(loss) or abs(loss) > divergence_threshold(initial_loss)
+    return _beyond(as_real(loss, "loss"), divergence_threshold(initial_loss))
+
+
+def _beyond(loss: float, threshold: float) -> bool:
+    """:func:`is_diverging` for a loop that has computed the threshold once, at its start."""
+    return not math.isfinite(loss) or abs(loss) > threshold
+
+
+def _has_unchecked_step(optimizer) -> bool:
+    """Whether the loops may call ``optimizer._step``, the update without the checks of ``step``.
+
+    True for a gdcore optimizer that keeps :meth:`~gdcore.optimizers.Optimizer.step`
+    (whose ``_step`` still refuses a non-finite result, raising
+    :class:`~gdcore.optimizers.DivergedError`); an optimizer written
+    elsewhere, or one with its own ``step``, is always called through ``step``.
+    """
+    return isinstance(optimizer, Optimizer) and type(optimizer).step is Optimizer.step
+
+
+def _is_clean(grad, params: np.ndarray) -> bool:
+    """Whether ``grad`` is a float64 array of the shape of ``params`` (finiteness is checked apart)."""
+    return type(grad) is np.ndarray and grad.dtype == np.float64 and grad.shape == params.shape
 
 
 # -- the record of a run ------------------------------------------------------------------
@@ -166,23 +187,28 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
         raise TypeError(f"scheduler must have a .step() method; got {describe(scheduler)}.")
 
     optimizer.reset()
+    step = optimizer._step if _has_unchecked_step(optimizer) else optimizer.step
+    evaluate = _objective_at(objective)
     xs, losses, grad_norms, lrs = [], [], [], []
-    best, since_best, overflowed = np.inf, 0, False
+    best, since_best, overflowed, threshold = np.inf, 0, False, None
     with quiet_overflow():
         while True:
             if overflowed:  # the last update overflowed: this point is not evaluated
                 loss, g = math.inf, np.full_like(x, math.inf)
             else:
-                loss, g = _evaluate(objective, x)
+                loss, g = evaluate(x)
             if not xs and not (math.isfinite(loss) and np.isfinite(g).all()):
                 raise ValueError(f"the loss and gradient at x0 must be finite numbers; got loss {loss!r} "
                                  f"and gradient {g.tolist()}. Start where the objective is defined.")
-            g_norm = math.sqrt(g @ g) if math.isfinite(g @ g) else math.inf
+            squared = g @ g
+            g_norm = math.sqrt(squared) if math.isfinite(squared) else math.inf
             xs.append(x)
             losses.append(loss)
             grad_norms.append(g_norm)
             k = len(xs) - 1
-            if is_diverging(loss, losses[0]) or g_norm == math.inf:
+            if threshold is None:
+                threshold = divergence_threshold(loss)
+            if _beyond(loss, threshold) or g_norm == math.inf:
                 reason = "diverged"
                 break
             if g_norm <= tol:
@@ -200,13 +226,33 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
                 break
             lrs.append(optimizer.lr)
             try:
-                x = optimizer.step(x, g)
+                x = step(x, g)  # x and g are finite (checked above) and of one shape (_evaluate)
             except DivergedError as overflow:
                 x, overflowed = overflow.params, True  # recorded next, where the run stops as diverged
             if scheduler is not None:
                 scheduler.step()
     return Run(np.array(xs), np.array(losses), np.array(grad_norms), reason,
                lrs=np.array(lrs, dtype=float), tol=tol, patience=patience)
+
+
+def _objective_at(objective):
+    """The function ``x -> (loss, gradient)`` that :func:`descend` evaluates at its points.
+
+    A gdcore objective that keeps the stock ``__call__`` and ``grad`` of
+    :class:`~gdcore.objectives.Objective` is evaluated by its ``_loss_and_grad``,
+    which does not check the point again (``descend`` checked ``x0``, and
+    every later point is an optimizer's finite result of the same shape);
+    any other objective through :func:`_evaluate`.
+    """
+    kind = type(objective)
+    if isinstance(objective, Objective) and kind.__call__ is Objective.__call__ and kind.grad is Objective.grad:
+        def evaluate(x):
+            try:
+                return objective._loss_and_grad(x)
+            except OverflowError:  # a point so far out that the loss or gradient overflowed: diverged
+                return math.inf, np.full_like(x, math.inf)
+        return evaluate
+    return lambda x: _evaluate(objective, x)
 
 
 def _evaluate(objective, x: np.ndarray) -> tuple[float, np.ndarray]:
@@ -416,6 +462,7 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
     params = model.init_params(rng) if params is None else model.check_params(params).copy()
 
     optimizer.reset()
+    unchecked = _has_unchecked_step(optimizer)
     losses, seen, lrs, path, grad_norms = [], [], [], [params], []
     with quiet_overflow():
         epoch_losses = [float(model._loss(params, X, y))]
@@ -423,6 +470,7 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
     if not math.isfinite(epoch_losses[0]):
         raise ValueError(f"the loss at the start is {epoch_losses[0]!r}, not a finite number: the values of X "
                          f"are too large for float64 (largest |X| = {np.max(np.abs(X)):.3g}); standardize X first.")
+    threshold = divergence_threshold(epoch_losses[0])
     fixed_order = rng.permutation(n) if shuffle == "once" else None
     best_epoch, best_params = (0, params) if patience is not None else (None, None)
     reason, samples = "max_epochs", 0
@@ -434,23 +482,32 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
                 epoch_batches = batches(X, y, batch_size, shuffle=bool(shuffle), rng=rng)
             for X_batch, y_batch in epoch_batches:
                 loss, grad = model._loss_and_grad(params, X_batch, y_batch)
-                losses.append(float(loss))
+                loss = float(loss)
+                losses.append(loss)
                 samples += len(y_batch)
                 seen.append(samples)
-                if is_diverging(loss, epoch_losses[0]):
+                if _beyond(loss, threshold):
                     reason = "diverged"
                     break
                 lrs.append(optimizer.lr)
                 finite = bool(np.isfinite(grad).all())
-                g_norm = grad_norm(grad) if finite else math.inf
+                clean = _is_clean(grad, params)  # then checked here, once: no second check below
+                g_norm = (_norm(grad) if clean else grad_norm(grad)) if finite else math.inf
                 grad_norms.append(g_norm)
                 if clip_grad_norm is not None and g_norm > clip_grad_norm:
                     grad = grad * (clip_grad_norm / g_norm)
                 try:
-                    new = optimizer.step(params, grad) if finite else None
+                    if not finite:
+                        new = None
+                    elif unchecked and clean:
+                        new = optimizer._step(params, grad)  # raises DivergedError on a non-finite result
+                    else:
+                        new = optimizer.step(params, grad)
+                        if not np.isfinite(new).all():
+                            new = None
                 except DivergedError:
                     new = None
-                if new is None or not np.isfinite(new).all():
+                if new is None:
                     losses[-1] = np.inf  # the next loss would not be a number
                     reason = "diverged"
                     break
@@ -462,7 +519,7 @@ def fit(model, X, y, optimizer, epochs: int = 10, batch_size: int | None = 32, s
             if reason == "diverged":
                 break
             epoch_loss = float(model._loss(params, X, y))
-            if is_diverging(epoch_loss, epoch_losses[0]):
+            if _beyond(epoch_loss, threshold):
                 losses.append(epoch_loss)
                 reason = "diverged"
                 break

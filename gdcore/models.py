@@ -71,15 +71,18 @@ class Model:
         return params
 
     def check_X(self, X) -> np.ndarray:
-        X = as_finite_array(X, "X")
+        return self._check_width(as_finite_array(X, "X"))
+
+    def _check_width(self, X: np.ndarray) -> np.ndarray:
+        """``X`` (a finite float array) if it has this model's shape ``(n_samples, n_features)``."""
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise ValueError(f"X must have shape (n_samples, {self.n_features}) for {self!r}; "
                              f"got shape {X.shape}.")
         return X
 
     def check_data(self, X, y) -> tuple[np.ndarray, np.ndarray]:
-        X, y = check_X_y(X, y)
-        return self.check_X(X), y
+        X, y = check_X_y(X, y)  # X finite and 2-D already: only its width is left to check
+        return self._check_width(X), y
 
     # -- the public interface -------------------------------------------------- #
     def loss(self, params, X, y) -> float:

@@ -52,6 +52,16 @@ class Objective:
         with np.errstate(over="ignore", invalid="ignore"):
             return _overflow_check(self._grad(theta), "gradient", self.name)
 
+    def _loss_and_grad(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """``(self(theta), self.grad(theta))`` at one point that is checked already.
+
+        For :func:`gdcore.descent.descend`, which has checked ``theta`` (finite
+        float64 of shape ``(dim,)``) and silenced overflow warnings: the same
+        computations and overflow checks, without checking the point twice.
+        """
+        value = float(_overflow_check(self._value(theta), "loss", self.name))
+        return value, _overflow_check(self._grad(theta), "gradient", self.name)
+
     def hessian(self, theta, h: float = 1e-5) -> np.ndarray:
         """The ``(d, d)`` Hessian at one point, by central differences of the gradient."""
         theta = as_finite_array(theta, "theta", ndim=1)

@@ -61,11 +61,15 @@ def clip_grad_norm(grad, max_norm: float) -> np.ndarray:
 
 def grad_norm(grad) -> float:
     """The Euclidean norm :math:`\\|g\\|` of a gradient, without overflow for entries near the float64 limit."""
-    grad = as_finite_array(grad, "grad", allow_empty=True)
-    largest = float(np.max(np.abs(grad), initial=0.0))
+    return _norm(as_finite_array(grad, "grad", allow_empty=True))
+
+
+def _norm(grad: np.ndarray) -> float:
+    """:func:`grad_norm` of a float array already checked (a loop's own gradient): no second check."""
+    largest = float(np.abs(grad).max(initial=0.0))
     if largest == 0.0:
         return 0.0
-    scaled = np.ravel(grad) / largest
+    scaled = grad.ravel() / largest
     return largest * float(np.sqrt(scaled @ scaled))
 
 
@@ -105,11 +109,20 @@ class Optimizer(Hyperparameters):
         grad = as_finite_array(grad, "grad", allow_empty=True)
         if grad.shape != params.shape:
             raise ValueError(f"grad must have the shape of params, {params.shape}; got {grad.shape}.")
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._step(params, grad)
+
+    def _step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """:meth:`step` without its input checks, for a loop that has made them already.
+
+        ``params`` and ``grad`` must be finite float arrays of one shape, and
+        overflow warnings silenced (the loops of :mod:`gdcore.descent` run
+        inside ``quiet_overflow()``). The result is checked as in :meth:`step`.
+        """
         if self.t == 0:
             self._start(params)
         self.t += 1
-        with np.errstate(over="ignore", invalid="ignore"):
-            new = self._update(params, grad)
+        new = self._update(params, grad)
         if not np.isfinite(new).all():
             raise DivergedError(f"the update of {type(self).__name__} at step {self.t} overflowed: the new "
                                 "parameters are not finite numbers. The run diverges; try a smaller lr.", new)

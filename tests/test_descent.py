@@ -165,3 +165,20 @@ def test_run_repr_is_one_line():
     run = descend(BOWL, [1.0, 1.0], 0.25)
     assert isinstance(run, Run)
     assert repr(run).startswith("Run(22 steps") and "\n" not in repr(run)
+
+
+class _NoisyBowl(Quadratic):
+    """A bowl whose own ``grad`` counts its calls: descend must use it, not the unchecked fast path."""
+
+    def grad(self, theta):
+        self.calls = getattr(self, "calls", 0) + 1
+        return super().grad(theta)
+
+
+def test_an_objective_with_its_own_grad_is_called_through_it():
+    bowl = _NoisyBowl(np.diag([2.0, 2.0]))
+    run = descend(bowl, [1.0, 1.0], 0.25, steps=5, tol=0)
+    plain = descend(BOWL, [1.0, 1.0], 0.25, steps=5, tol=0)
+    assert bowl.calls == run.steps + 1 == 6
+    np.testing.assert_array_equal(run.xs, plain.xs)  # the fast path computes the same numbers
+    np.testing.assert_array_equal(run.grad_norms, plain.grad_norms)

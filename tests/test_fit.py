@@ -285,3 +285,46 @@ def test_bad_options_are_named(regression, options, error, words):
     model, X, y = regression
     with pytest.raises(error, match=words):
         fit(model, X, y, 0.05, epochs=2, **options)
+
+
+# -- the loop checks each update's inputs once, and still calls what it must -------------------------
+
+class _CountingSGD(optimizers.SGD):
+    """An SGD with its own ``step``: the loop must call it (not the unchecked ``_step``)."""
+
+    def step(self, params, grad):
+        self.calls = getattr(self, "calls", 0) + 1
+        return super().step(params, grad)
+
+
+def test_an_optimizer_with_its_own_step_is_called_through_it(regression):
+    model, X, y = regression
+    opt = _CountingSGD(lr=0.1)
+    history = fit(model, X, y, opt, epochs=2, batch_size=10)
+    plain = fit(model, X, y, optimizers.SGD(lr=0.1), epochs=2, batch_size=10)
+    assert opt.calls == history.n_updates == 10
+    np.testing.assert_array_equal(history.params, plain.params)  # the same arithmetic either way
+    np.testing.assert_array_equal(history.grad_norms, plain.grad_norms)
+
+
+class _ListGradient(models.LinearRegression):
+    """A model whose gradient arrives as a list: the loop converts and checks it through ``step``."""
+
+    def _loss_and_grad(self, params, X, y):
+        loss, grad = super()._loss_and_grad(params, X, y)
+        return loss, grad.tolist()
+
+
+class _WrongShape(models.LinearRegression):
+    def _loss_and_grad(self, params, X, y):
+        loss, grad = super()._loss_and_grad(params, X, y)
+        return loss, grad[:-1]
+
+
+def test_a_model_gradient_that_is_not_a_clean_array_still_meets_the_checks(regression):
+    _, X, y = regression
+    listed = fit(_ListGradient(2), X, y, optimizers.SGD(lr=0.1), epochs=2, batch_size=10)
+    plain = fit(models.LinearRegression(2), X, y, optimizers.SGD(lr=0.1), epochs=2, batch_size=10)
+    np.testing.assert_array_equal(listed.params, plain.params)
+    with pytest.raises(ValueError, match="grad must have the shape of params"):
+        fit(_WrongShape(2), X, y, optimizers.SGD(lr=0.1), epochs=1, batch_size=10)
