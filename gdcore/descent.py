@@ -190,24 +190,24 @@ def descend(objective, x0, optimizer_or_lr, steps: int = 1000, tol: float = 1e-6
     step = optimizer._step if _has_unchecked_step(optimizer) else optimizer.step
     evaluate = _objective_at(objective)
     xs, losses, grad_norms, lrs = [], [], [], []
-    best, since_best, overflowed, threshold = np.inf, 0, False, None
+    best, since_best, overflowed = np.inf, 0, False
     with quiet_overflow():
         while True:
             if overflowed:  # the last update overflowed: this point is not evaluated
                 loss, g = math.inf, np.full_like(x, math.inf)
             else:
                 loss, g = evaluate(x)
-            if not xs and not (math.isfinite(loss) and np.isfinite(g).all()):
-                raise ValueError(f"the loss and gradient at x0 must be finite numbers; got loss {loss!r} "
-                                 f"and gradient {g.tolist()}. Start where the objective is defined.")
+            if not xs:  # at x0: the start must be defined, and sets the divergence threshold of the run
+                if not (math.isfinite(loss) and np.isfinite(g).all()):
+                    raise ValueError(f"the loss and gradient at x0 must be finite numbers; got loss {loss!r} "
+                                     f"and gradient {g.tolist()}. Start where the objective is defined.")
+                threshold = divergence_threshold(loss)
             squared = g @ g
             g_norm = math.sqrt(squared) if math.isfinite(squared) else math.inf
             xs.append(x)
             losses.append(loss)
             grad_norms.append(g_norm)
             k = len(xs) - 1
-            if threshold is None:
-                threshold = divergence_threshold(loss)
             if _beyond(loss, threshold) or g_norm == math.inf:
                 reason = "diverged"
                 break

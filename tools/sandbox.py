@@ -74,15 +74,14 @@ class Template:
     """
 
     def __init__(self, package: Path):
-        self.lib: dict[str, bytes] = {}
-        self.mpl: dict[str, bytes] = {}
+        self.mpl: dict[str, bytes] = {}  # stays empty if the font list cannot be made: each kernel makes its own
         with tempfile.TemporaryDirectory(prefix="gdgrade-template-") as tmp:
             root = Path(tmp)
             shutil.copytree(package, root / "lib" / package.name,
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints"))
             compileall.compile_dir(root / "lib", quiet=2, workers=1,
                                    invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
-            self.lib = _read_tree(root / "lib")
+            self.lib: dict[str, bytes] = _read_tree(root / "lib")
             (root / "mpl").mkdir()
             (root / "home").mkdir()
             font_env = _clean_env()
@@ -93,7 +92,7 @@ class Template:
                                stderr=subprocess.DEVNULL, check=True)
                 self.mpl = _read_tree(root / "mpl")
             except (OSError, subprocess.SubprocessError):
-                self.mpl = {}
+                pass
 
     def write(self, lib: Path, mpl: Path) -> None:
         for into, files in ((lib, self.lib), (mpl, self.mpl)):

@@ -173,11 +173,15 @@ def calm_lrs(schedule: str = "constant", batch_size: int = CALM_BATCH_SIZE, seed
     return [lr for lr in doctor.LRS if not doctor.diagnose(doctor.doctor_run(lr, schedule, batch_size, seed)).rises]
 
 
+def _lowest_as_shown(batch_size: int, seed: int = doctor.SEED) -> float:
+    """The range test's lowest point as the explorer's verdict line prints it (3 significant digits)."""
+    return float(f"{doctor.range_test(batch_size, seed).lr_at_min:.3g}")
+
+
 def calm_factor_of(batch_size: int = CALM_BATCH_SIZE, seed: int = doctor.SEED) -> float:
     """The range test's lowest point divided by the largest calm constant rate (both as the explorer shows
     them, to 3 significant digits), at ``batch_size`` and ``seed``."""
-    lowest = float(f"{doctor.range_test(batch_size, seed).lr_at_min:.3g}")
-    return lowest / max(calm_lrs("constant", batch_size, seed))
+    return _lowest_as_shown(batch_size, seed) / max(calm_lrs("constant", batch_size, seed))
 
 
 def _reading(lr: float, batch_size: int = CALM_BATCH_SIZE) -> doctor.Diagnosis:
@@ -186,7 +190,7 @@ def _reading(lr: float, batch_size: int = CALM_BATCH_SIZE) -> doctor.Diagnosis:
 
 def _implied_rate(factor: float, batch_size: int) -> float | None:
     """The slider's rate that ``factor`` implies with the range test of ``batch_size`` (None if none does)."""
-    lowest = float(f"{doctor.range_test(batch_size).lr_at_min:.3g}")
+    lowest = _lowest_as_shown(batch_size)
     rate = min(doctor.LRS, key=lambda option: abs(np.log(option * factor / lowest)))
     return rate if abs(lowest / factor / rate - 1) <= TOLERANCE else None
 

@@ -89,15 +89,17 @@ class _HiddenWeights:
         self.rng = as_generator(seed)
         self.states = [self.rng.bit_generator.state]  # the Generator after 0, 1, 2, ... hidden layers
 
+    def _view(self, l: int) -> np.ndarray:
+        """``W_l``'s place in the flat vector (a view; its bias ``b_l`` follows it)."""
+        return self.flat[self.ends[l - 1]:self.ends[l] - self.sizes[l]].reshape(self.sizes[l - 1], self.sizes[l])
+
     def weight(self, l: int) -> np.ndarray:
         """``W_l`` (a view), drawn if it is not yet."""
         while len(self.states) <= l:
-            k = len(self.states)
-            W = self.flat[self.ends[k - 1]:self.ends[k] - self.sizes[k]].reshape(self.sizes[k - 1], self.sizes[k])
+            W = self._view(len(self.states))
             W[...] = np.asarray(self.init(W.shape, self.rng), dtype=float)  # as MLP.init_params draws it
             self.states.append(self.rng.bit_generator.state)
-        start = self.ends[l - 1]
-        return self.flat[start:self.ends[l] - self.sizes[l]].reshape(self.sizes[l - 1], self.sizes[l])
+        return self._view(l)
 
     def through(self, depth: int) -> np.ndarray:
         """The flat parameters of the network of ``depth`` hidden layers (a new vector)."""
