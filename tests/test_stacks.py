@@ -45,3 +45,15 @@ def test_layer_statistics_refuses_a_forward_pass_of_another_shape():
         model.layer_statistics(params, X, y, forward=3)
     same = model.layer_statistics(params, X, y, forward=(Zs, As))
     assert np.array_equal(same["delta_std"], model.layer_statistics(params, X, y)["delta_std"])
+
+
+def test_a_scheme_that_draws_otherwise_is_refused_clearly():
+    # The weights are dealt from the seed's unit draws (normal and uniform streams); a scheme that
+    # draws with another method of the Generator would get other numbers than MLP.init_params.
+    def own_draws(shape, rng):
+        return rng.standard_normal(shape)
+
+    stacks._forget()
+    with pytest.raises(ValueError, match="scheme must draw its weights with rng.normal or rng.uniform"):
+        stacks.stack_statistics(3, 16, "relu", own_draws)
+    stacks._forget()

@@ -2,7 +2,7 @@ r"""Chapter 6's experiment: what an initialization does to a deep stack of layer
 
 A multi-layer perceptron with ``depth`` hidden layers of ``width`` units
 (:class:`gdcore.models.MLP`, 64 inputs, 10 outputs, :func:`deep_stack`) is
-initialized with one scheme (:data:`SCHEMES`) and fed a fixed batch of 256
+initialized with one scheme (:data:`SCHEMES`) and fed a fixed batch of 64
 standardized handwritten digits; :func:`stack_statistics` gives every hidden
 layer's activations and their spread, and that of the back-propagated
 gradients :math:`\partial \ell / \partial z`; :func:`verdict` says whether the
@@ -41,7 +41,7 @@ SCHEMES = {
 ACTIVATIONS = ("relu", "tanh")
 WIDTHS = (16, 32, 64, 128, 256)
 MAX_DEPTH = 20
-BATCH = 256  # digits fed through the stack
+BATCH = 64  # digits fed through the stack: 64 x width values per layer's statistics
 FLAT = 2.0  # "flat": the last layer's std within this factor of the first layer's
 
 
@@ -69,16 +69,79 @@ def deep_stack(depth: int, width: int, activation: str, scheme):
     return MLP([64] + [int(width)] * int(depth) + [10], activation=activation, init=init)
 
 
+class _UnitDraws:
+    """The unit draws of one seed: what ``np.random.default_rng(seed)`` gives, as many as asked so far.
+
+    ``first("normal", n)`` is the first ``n`` values of its ``standard_normal``
+    stream and ``first("uniform", n)`` of its ``random`` stream (U(0, 1)). They
+    are drawn once and kept (about 10 MB each for the explorer's largest
+    networks), so a network of another width or scheme costs a multiplication
+    instead of a new draw.
+    """
+
+    def __init__(self, seed: int):
+        self.seed = seed
+        self.draws = {"normal": np.empty(0), "uniform": np.empty(0)}
+        self.rngs = {kind: as_generator(seed) for kind in self.draws}
+
+    def first(self, kind: str, n: int) -> np.ndarray:
+        have = self.draws[kind]
+        if len(have) < n:
+            more = max(n - len(have), len(have))  # at least double: few draws, few copies
+            rng = self.rngs[kind]
+            new = rng.standard_normal(more) if kind == "normal" else rng.random(more)
+            have = self.draws[kind] = np.concatenate([have, new])
+        return have[:n]
+
+
+class _Replay(np.random.Generator):
+    """A Generator that deals one network's weights from :class:`_UnitDraws`, from ``position`` on.
+
+    numpy draws ``normal(loc, scale)`` as ``loc + scale * z`` and
+    ``uniform(low, high)`` as ``low + (high - low) * u``, with ``z`` and ``u``
+    the next values of its unit streams; these two are the only draws gdcore's
+    initializers make, so an initializer given this Generator returns exactly
+    the weights it would draw from ``np.random.default_rng(seed)`` at that
+    point (tests/test_stacks.py checks it). Any other draw would come from
+    elsewhere: :meth:`check_untouched` refuses it.
+    """
+
+    def __init__(self, units: _UnitDraws, position: int):
+        super().__init__(np.random.PCG64(units.seed))
+        self.units, self.position, self.kind = units, position, None
+        self.untouched = self.bit_generator.state
+
+    def _next(self, kind: str, size) -> np.ndarray:
+        if self.kind not in (None, kind):
+            raise ValueError("scheme must draw all its weights with rng.normal or all with rng.uniform.")
+        self.kind, shape = kind, np.atleast_1d(size)
+        n = int(np.prod(shape))
+        draws = self.units.first(kind, self.position + n)[self.position:]
+        self.position += n
+        return draws.reshape(shape)
+
+    def normal(self, loc=0.0, scale=1.0, size=None):
+        return loc + scale * self._next("normal", size)
+
+    def uniform(self, low=0.0, high=1.0, size=None):
+        return low + (high - low) * self._next("uniform", size)
+
+    def check_untouched(self) -> None:
+        if self.bit_generator.state != self.untouched:
+            raise ValueError("scheme must draw its weights with rng.normal or rng.uniform, as every "
+                             "initializer of gdcore.initializers does.")
+
+
 class _HiddenWeights:
     """The hidden weights ``W_1, W_2, ...`` of :func:`deep_stack` networks of one width, scheme and seed.
 
     :meth:`gdcore.models.MLP.init_params` draws the weights layer by layer from
     one Generator, so the networks of every depth share their first hidden
     layers: the network of depth ``d`` has the same ``W_1 .. W_d`` as the
-    deepest one, and only its output layer ``W_{d+1}`` (``width x 10``) is
-    drawn from where the Generator stands after ``W_d``. The layers are drawn
-    once, as deep as asked so far, into a flat vector laid out like
-    ``MLP.init_params``'s; :meth:`through` gives the parameters of depth ``d``.
+    deepest one, and its output layer ``W_{d+1}`` (``width x 10``) takes the
+    draws that follow ``W_d``'s. The layers are dealt from the seed's unit
+    draws (:class:`_Replay`), as deep as asked so far, into a flat vector laid
+    out like ``MLP.init_params``'s; :meth:`through` gives the parameters of depth ``d``.
     """
 
     def __init__(self, width: int, scheme, seed: int):
@@ -86,28 +149,34 @@ class _HiddenWeights:
         self.init = deep_stack(1, width, "relu", scheme).init
         self.ends = np.cumsum([0] + [n_in * n_out + n_out for n_in, n_out in zip(self.sizes, self.sizes[1:])])
         self.flat = np.zeros(self.ends[-1])  # biases start at zero
-        self.rng = as_generator(seed)
-        self.states = [self.rng.bit_generator.state]  # the Generator after 0, 1, 2, ... hidden layers
+        # the draws before W_l: the weights of the layers before it (biases are not drawn)
+        self.draws_before = np.cumsum([0] + [n_in * n_out for n_in, n_out in zip(self.sizes, self.sizes[1:])])
+        self.units = _unit_draws(seed)
+        self.drawn = 0  # hidden layers drawn so far
 
     def _view(self, l: int) -> np.ndarray:
         """``W_l``'s place in the flat vector (a view; its bias ``b_l`` follows it)."""
         return self.flat[self.ends[l - 1]:self.ends[l] - self.sizes[l]].reshape(self.sizes[l - 1], self.sizes[l])
 
+    def _draw(self, shape: tuple, l: int) -> np.ndarray:
+        """``W_l`` of ``shape`` as ``MLP.init_params`` draws it."""
+        rng = _Replay(self.units, int(self.draws_before[l - 1]))
+        W = np.asarray(self.init(shape, rng), dtype=float)
+        rng.check_untouched()
+        return W
+
     def weight(self, l: int) -> np.ndarray:
         """``W_l`` (a view), drawn if it is not yet."""
-        while len(self.states) <= l:
-            W = self._view(len(self.states))
-            W[...] = np.asarray(self.init(W.shape, self.rng), dtype=float)  # as MLP.init_params draws it
-            self.states.append(self.rng.bit_generator.state)
+        while self.drawn < l:
+            self.drawn += 1
+            W = self._view(self.drawn)
+            W[...] = self._draw(W.shape, self.drawn)
         return self._view(l)
 
     def through(self, depth: int) -> np.ndarray:
         """The flat parameters of the network of ``depth`` hidden layers (a new vector)."""
         self.weight(depth)
-        rng = np.random.Generator(type(self.rng.bit_generator)())
-        rng.bit_generator.state = self.states[depth]
-        width = self.sizes[depth]
-        W_out = np.asarray(self.init((width, 10), rng), dtype=float)
+        W_out = self._draw((self.sizes[depth], 10), depth + 1)
         return np.concatenate([self.flat[:self.ends[depth]], W_out.ravel(), np.zeros(10)])
 
 
@@ -137,6 +206,11 @@ class _HiddenLayers:
         return self.Zs[:depth] + [Z_out], self.As[:depth + 1]
 
 
+@functools.lru_cache(maxsize=1)
+def _unit_draws(seed: int) -> _UnitDraws:
+    return _UnitDraws(seed)
+
+
 @functools.lru_cache(maxsize=4)
 def _hidden_weights(width: int, scheme, seed: int) -> _HiddenWeights:
     return _HiddenWeights(width, scheme, seed)
@@ -148,7 +222,11 @@ def _hidden_layers(width: int, activation: str, scheme, seed: int) -> _HiddenLay
 
 
 def _forget() -> None:
-    """Empty every cache of this module but the digits (the benchmarks time the computation cold)."""
+    """Empty every cache of this module but the digits and the unit draws (the benchmarks time the computation cold).
+
+    The digits and the unit draws are the experiment's fixed data, made once
+    per seed; a network's weights, forward pass and statistics are computed again.
+    """
     for cache in (_statistics, _hidden_layers, _hidden_weights):
         cache.cache_clear()
 
@@ -170,7 +248,7 @@ def stack_statistics(depth: int = 10, width: int = 128, activation: str = "relu"
                      scheme="kaiming_normal", seed: int = 0) -> dict:
     """Per-hidden-layer statistics of the explorer's network at initialization.
 
-    The network is :func:`deep_stack`, fed a fixed batch of 256 standardized
+    The network is :func:`deep_stack`, fed a fixed batch of 64 standardized
     digits; ``seed`` draws its weights. Returns
     :meth:`gdcore.models.MLP.layer_statistics`: ``activation_std``,
     ``delta_std`` (the std of the per-sample gradients

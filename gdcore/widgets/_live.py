@@ -17,6 +17,7 @@ import zlib
 from contextlib import contextmanager
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -25,10 +26,14 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from ..plotting import BOOK_STYLE
 
 
+#: What an explorer's frames are drawn with: letters without hinting. FreeType's fitting
+#: of each glyph to the pixel grid is about 40 % of a full redraw of an explorer's
+#: figure (benchmarks/bench_widgets.py) and changes nothing one can see at these sizes.
+FRAME_STYLE = {"text.hinting": "none"}
+
+
 def new_figure(figsize=(7.0, 3.6), dpi: int = 80, **subplot_kw) -> Figure:
     """A figure in the book's style that pyplot does not know about."""
-    import matplotlib as mpl
-
     with mpl.rc_context(BOOK_STYLE):
         fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)
@@ -181,7 +186,8 @@ class Explorer:
         for name, value in values.items():
             self._set_quietly(name, value)
         self.verdict.value = self._draw(**self.values())
-        self.image.value = self.blitter.render() if self.blitter else render_png(self.fig)
+        with mpl.rc_context(FRAME_STYLE):
+            self.image.value = self.blitter.render() if self.blitter else render_png(self.fig)
 
     @contextmanager
     def _quietly(self, name: str):

@@ -33,6 +33,12 @@ def _decades(lo: float, hi: float) -> tuple[float, float]:
     return low, high
 
 
+def _percentile_99(values: np.ndarray) -> float:
+    """The value below which 99% of ``values`` lie (an order statistic: a partial sort, no interpolation)."""
+    rank = int(np.ceil(0.99 * values.size)) - 1
+    return float(np.partition(values, rank)[rank])
+
+
 class _StackDrawing:
     """The two panels; shared by the explorer and the static snapshot."""
 
@@ -80,11 +86,11 @@ class _StackDrawing:
         # ReLU: the exact zeros (about half the values) are left out of the histograms,
         # and the axis reaches the largest 99th percentile of the positive values, rounded
         # up to 1, 2 or 5 times a power of ten (limits that change rarely keep redraws cheap).
-        shown = [a[:64].ravel() for a in acts]
+        shown = [a.ravel() for a in acts]
         if activation == "relu":
             shown = [v[v > 0] for v in shown]
             low = 0.0
-            high = max((float(np.percentile(v, 99)) for v in shown if v.size), default=0.0)
+            high = max((_percentile_99(v) for v in shown if v.size), default=0.0)
             high = nice_ceiling(high) if high > 0 else 1.0
         else:
             low, high = -1.0, 1.0
@@ -97,7 +103,6 @@ class _StackDrawing:
         top = max(float(f.max()) for f in fractions)
         self.ax_hist.set_xlim(low, high)
         self.ax_hist.set_ylim(0, min(nice_ceiling(1.05 * top), 1.0) if top > 0 else 1.0)
-        self.title.set_text(f"{activation}, {scheme}: activations per layer")
         self.ax_hist.set_xlabel("activation value (zeros not shown)" if activation == "relu"
                                 else "activation value")
         if self.ax_std is not None:
@@ -131,17 +136,20 @@ class ActivationExplorer(Explorer):
         ax_hist, ax_std = self.fig.subplots(1, 2)
         self.drawing = _StackDrawing(ax_hist, ax_std, fixed_depth_axis=True)
         d = self.drawing
-        # Axes, ticks and labels cost most of a frame and depend only on the axis
-        # limits, which _StackDrawing rounds to few distinct values: keep their
-        # pixels per set of limits and redraw only the lines and the title.
-        self.blitter = Blitter(self.fig, [d.hists, d.title, d.act_line, d.grad_line], key=lambda: (
+        # The title stays put (the verdict under the figure names the setting): drawing
+        # its letters again would cost a fifth of a frame.
+        d.title.set_text("activations per layer")
+        # Axes, ticks, labels and the title cost most of a frame and depend only on the
+        # axis limits, which _StackDrawing rounds to few distinct values: keep their
+        # pixels per set of limits and redraw only the lines.
+        self.blitter = Blitter(self.fig, [d.hists, d.act_line, d.grad_line], key=lambda: (
             tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes), d.ax_hist.get_xlabel()))
         self._build_ui()
 
     def _draw(self, depth, width, activation, scheme) -> str:
         stats = self.drawing.draw(depth, width, activation, scheme)
         word, sentence = verdict(stats, activation)
-        return f"<b>{word}</b>: {sentence}."
+        return f"<b>{word}</b> ({activation}, {scheme}): {sentence}."
 
 
 def activation_snapshot(schemes=("N(0, 1)", "xavier_normal", "kaiming_normal"), activation: str = "relu",

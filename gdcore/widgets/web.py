@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ipywidgets
+import matplotlib as mpl
 import numpy as np
 from PIL import Image
 
 from .._validation import check_choice
+from ._live import FRAME_STYLE
 
 __all__ = ["WebControl", "WebSpec", "WEB_EXPLORERS", "frame_grid", "notebook_positions", "render",
            "render_frames", "plain_text"]
@@ -244,7 +246,8 @@ def _set_dpi(explorer, dpi: int) -> None:
     fig = explorer.fig
     fig.set_dpi(dpi)
     fig.set_layout_engine("constrained")
-    fig.canvas.draw()
+    with mpl.rc_context(FRAME_STYLE):  # laid out with the letters its frames are drawn with
+        fig.canvas.draw()
     fig.set_layout_engine("none")
     if explorer.blitter is not None:
         explorer.blitter.invalidate()
