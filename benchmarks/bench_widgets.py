@@ -174,7 +174,13 @@ def main() -> None:
     print("ScalingExplorer (chapter 7)")
     e = widgets.ScalingExplorer()
     factors = values(1.0, 1e3, 10**5.5, 1e7)
-    report("thickness factor, axes drawn afresh", lambda: e.update(factor=factors()), prepare=getattr(e.blitter, "invalidate", None))
+    def only_the_screen_kept():
+        # Every kept background forgotten, then the screen drawn again (untimed): the move goes
+        # to a unit whose axes have never been drawn, as a reader's first pass over the slider.
+        e.blitter.invalidate()
+        e.update()
+
+    report("thickness factor, axes drawn afresh", lambda: e.update(factor=factors()), prepare=only_the_screen_kept)
     report("thickness factor, seen before", lambda: e.update(factor=factors()))
     scalings = values(*scaling.SCALINGS)
     report("scaling buttons", lambda: e.update(scaling=scalings()))

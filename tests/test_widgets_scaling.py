@@ -91,3 +91,36 @@ def test_snapshot_has_one_labelled_panel_per_setting():
     assert all(ax.get_xlabel() == "weight of frequency" for ax in axes)
     assert "κ = 1.6" in axes[1].get_title()
     plt.close(fig)
+
+
+def test_the_step_axis_holds_every_setting_of_the_controls():
+    # The loss panel's axes are fixed: twice the steps of every setting fit under MOST_STEPS, and the
+    # relative excess loss starts below the top of the y axis.
+    explorer = widgets.ScalingExplorer()
+    slider = explorer.controls["factor"]
+    factors = 10.0 ** np.arange(slider.min, slider.max + slider.step / 2, slider.step)
+    for scaling in scaling_experiment.SCALINGS:
+        for factor in factors:
+            bowl = scaling_problem(scaling, factor)
+            steps = exact_steps_to_tolerance(bowl)
+            assert 2 * steps < widgets.scaling.MOST_STEPS, (scaling, factor)
+            start = scaling_experiment.excess_loss(bowl, bowl.best_lr, np.zeros(2), 0) / bowl.best_loss
+            assert start < explorer.drawing.ax_loss.get_ylim()[1], (scaling, factor)
+
+
+def test_a_half_drawn_again_gives_the_frame_drawn_afresh():
+    # A new unit redraws only the left half's background, over the frame on screen; the pixels
+    # must be those of the whole figure drawn from scratch.
+    explorer = widgets.ScalingExplorer()
+    left, right = explorer.blitter.parts
+    drawn = []
+    for name, part in (("left", left), ("right", right)):
+        part.draw = lambda renderer, name=name, draw=part.draw: (drawn.append(name), draw(renderer))
+    for factor in (1e3, 10**5.5):
+        drawn.clear()
+        explorer.update(factor=factor)
+        assert drawn == ["left"]  # the step axis is fixed: the right half is kept
+        in_halves = bytes(explorer.image.value)
+        explorer.blitter.invalidate()
+        explorer.update()
+        assert bytes(explorer.image.value) == in_halves

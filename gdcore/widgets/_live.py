@@ -107,18 +107,46 @@ class Blitter:
     contours, which cost most of a full draw, are drawn again only when
     ``key()`` changes (say, the axis limits; a few backgrounds are kept, one
     per key) or after :meth:`invalidate` (a new landscape).
+
+    A figure made of ``parts`` (opaque subfigures, side by side) has a key per
+    part: ``key()`` returns one value per part, and a new key redraws only the
+    parts whose value differs from the background on screen, over its pixels.
     """
 
-    def __init__(self, fig: Figure, dynamic, key=None, keep: int = 24):
+    def __init__(self, fig: Figure, dynamic, key=None, keep: int = 24, parts=()):
         self.fig = fig
         self.dynamic = list(dynamic)
         self.key = key or (lambda: None)
         self.keep = keep
+        self.parts = list(parts)
         self._backgrounds: dict = {}
+        self._shown = None  # the key of the background last restored
         self._laid_out = False
 
     def invalidate(self) -> None:
         self._backgrounds.clear()
+        self._shown = None
+
+    def _draw_background(self, key) -> None:
+        canvas = self.fig.canvas
+        shown = [artist.get_visible() for artist in self.dynamic]
+        for artist in self.dynamic:
+            artist.set_visible(False)
+        if self.parts and self._shown in self._backgrounds:
+            # Only the parts whose key changed, each over its own rectangle (a subfigure
+            # paints its background first), on the pixels of the frame on screen.
+            canvas.restore_region(self._backgrounds[self._shown])
+            renderer = canvas.get_renderer()
+            for part, before, now in zip(self.parts, self._shown, key, strict=True):
+                if before != now:
+                    part.draw(renderer)
+        else:
+            canvas.draw()
+        if len(self._backgrounds) >= self.keep:  # bounded memory (about 1 MB each)
+            self._backgrounds.pop(next(iter(self._backgrounds)))
+        self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
+        for artist, visible in zip(self.dynamic, shown):
+            artist.set_visible(visible)
 
     def render(self) -> bytes:
         canvas = self.fig.canvas
@@ -131,16 +159,9 @@ class Blitter:
             self._laid_out = True
         key = self.key()
         if key not in self._backgrounds:
-            shown = [artist.get_visible() for artist in self.dynamic]
-            for artist in self.dynamic:
-                artist.set_visible(False)
-            canvas.draw()
-            if len(self._backgrounds) >= self.keep:  # bounded memory (about 1 MB each)
-                self._backgrounds.pop(next(iter(self._backgrounds)))
-            self._backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
-            for artist, visible in zip(self.dynamic, shown):
-                artist.set_visible(visible)
+            self._draw_background(key)
         canvas.restore_region(self._backgrounds[key])
+        self._shown = key
         renderer = canvas.get_renderer()
         for artist in self.dynamic:
             if artist.get_visible():

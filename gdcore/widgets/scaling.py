@@ -29,6 +29,7 @@ __all__ = ["ScalingExplorer", "scaling_snapshot"]
 
 PATH_STEPS = 40  # the gradient descent steps drawn on the contours
 LEVELS = (1.0, 0.5, 0.2, 0.05, 0.01)  # contour levels, as fractions of the starting excess loss
+MOST_STEPS = 1e14  # the step axis's end: beyond twice the steps of every setting (tests check it)
 
 
 def _number_html(x: float) -> str:
@@ -58,8 +59,9 @@ class _ScalingDrawing:
         if ax_loss is not None:
             (self.curve,) = ax_loss.loglog([], [], color=PALETTE[1])
             (self.marker,) = ax_loss.loglog([], [], "o", color="black", markersize=6)
-            ax_loss.set_xlim(1, 10)
-            ax_loss.set_ylim(TOLERANCE / 10, 10.0)
+            # Fixed axes: every setting's curve on the same scale (and one background for all).
+            ax_loss.set_xlim(1, MOST_STEPS)
+            ax_loss.set_ylim(TOLERANCE / 10, 2.0)
             ax_loss.axhline(TOLERANCE, color="gray", lw=1, ls=":")
             few_log_ticks(ax_loss.xaxis, ax_loss.yaxis)
             ax_loss.set_xlabel("gradient descent step")
@@ -93,9 +95,6 @@ class _ScalingDrawing:
             excess = excess_loss(bowl, lr, start, ts) / bowl.best_loss
             self.curve.set_data(ts, excess)
             self.marker.set_data([steps], [excess_loss(bowl, lr, start, steps) / bowl.best_loss])
-            self.ax_loss.set_xlim(1, ts[-1])
-            self.ax_loss.set_ylim(TOLERANCE / 10, max(excess.max(), 1.0) * 2)
-            self.ax_loss.set_title(f"{steps_text(steps, 'tex')} steps to within 0.1 % of L*")
         return bowl, steps
 
 
@@ -111,19 +110,24 @@ class ScalingExplorer(Explorer):
                                              continuous_update=True),
         }
         self.fig = new_figure(figsize=(8.6, 3.8))
-        ax, ax_loss = self.fig.subplots(1, 2)
+        # Two opaque halves: a new unit moves the valley's axes but never the step axis,
+        # so only the left half's background is drawn again.
+        left, right = self.fig.subfigures(1, 2, facecolor=self.fig.get_facecolor())
+        ax, ax_loss = left.subplots(), right.subplots()
         d = self.drawing = _ScalingDrawing(ax, ax_loss)
+        # The numbers (condition number, steps) are in the line under the figure.
+        ax.set_title("the valley and gradient descent")
+        ax_loss.set_title("excess loss, step by step")
         # Axes and ticks depend only on the axis limits and labels (with standard or min-max
         # scaling not on the thickness unit at all): one cached background per set of them.
-        self.blitter = Blitter(self.fig, [*d.contours, d.path, d.start, d.best, d.curve, d.marker, ax.title,
-                                          ax_loss.title],
-                               key=lambda: (ax.get_xlim(), ax.get_ylim(), ax.get_xlabel(), ax.get_ylabel(),
-                                            ax_loss.get_xlim(), ax_loss.get_ylim()))
+        self.blitter = Blitter(self.fig, [*d.contours, d.path, d.start, d.best, d.curve, d.marker],
+                               parts=(left, right),
+                               key=lambda: ((ax.get_xlim(), ax.get_ylim(), ax.get_xlabel(), ax.get_ylabel()),
+                                            (ax_loss.get_xlim(), ax_loss.get_ylim())))
         self._build_ui()
 
     def _draw(self, scaling, factor) -> str:
         bowl, steps = self.drawing.draw(scaling, factor)
-        self.drawing.ax.set_title(f"condition number {bowl.condition_number:.3g}")
         return (f"{scaling} scaling, thickness × {_number_html(factor)}: condition number "
                 f"κ = {_number_html(bowl.condition_number)}, "
                 f"step α = 2/(λ<sub>max</sub> + λ<sub>min</sub>) = {_number_html(bowl.best_lr)} "
