@@ -60,3 +60,14 @@ def test_backgrounds_are_reused_for_settings_seen_before():
     explorer.update(scheme="xavier_normal")
     assert len(explorer.blitter._backgrounds) == seen
     assert bytes(explorer.image.value) == first  # the same frame, drawn from the kept background
+
+
+def test_frames_drawn_in_halves_are_the_frames_drawn_afresh():
+    # A move redraws only the half whose axes changed, over the frame on screen.
+    explorer = widgets.ActivationExplorer(depth=6, width=32, activation="relu", scheme="N(0, 1)")
+    for move in ({"scheme": "kaiming_normal"}, {"depth": 12}, {"activation": "tanh"}, {"scheme": "N(0, 0.0001)"}):
+        explorer.update(**move)
+        in_halves = bytes(explorer.image.value)
+        explorer.blitter.invalidate()
+        explorer.update()
+        assert bytes(explorer.image.value) == in_halves, move

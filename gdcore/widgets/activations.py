@@ -133,7 +133,9 @@ class ActivationExplorer(Explorer):
             "scheme": widgets.Dropdown(options=list(SCHEMES), value=scheme, description="init"),
         }
         self.fig = new_figure(figsize=(9.0, 3.6))
-        ax_hist, ax_std = self.fig.subplots(1, 2)
+        # Two opaque halves, so that a move that changes one panel's axes redraws only that half.
+        left, right = self.fig.subfigures(1, 2, facecolor=self.fig.get_facecolor())
+        ax_hist, ax_std = left.subplots(), right.subplots()
         self.drawing = _StackDrawing(ax_hist, ax_std, fixed_depth_axis=True)
         d = self.drawing
         # The title stays put (the verdict under the figure names the setting): drawing
@@ -142,8 +144,8 @@ class ActivationExplorer(Explorer):
         # Axes, ticks, labels and the title cost most of a frame and depend only on the
         # axis limits, which _StackDrawing rounds to few distinct values: keep their
         # pixels per set of limits and redraw only the lines.
-        self.blitter = Blitter(self.fig, [d.hists, d.act_line, d.grad_line], key=lambda: (
-            tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.fig.axes), d.ax_hist.get_xlabel()))
+        self.blitter = Blitter(self.fig, [d.hists, d.act_line, d.grad_line], parts=(left, right), key=lambda: (
+            (ax_hist.get_xlim(), ax_hist.get_ylim(), ax_hist.get_xlabel()), (ax_std.get_xlim(), ax_std.get_ylim())))
         self._build_ui()
 
     def _draw(self, depth, width, activation, scheme) -> str:
