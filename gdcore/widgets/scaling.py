@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
 from .._validation import check_choice, check_positive
 from ..descent import descend
@@ -94,7 +94,9 @@ class _ScalingDrawing:
             ts = np.unique(np.round(np.geomspace(1, max(2 * steps, 10), 150)))
             excess = excess_loss(bowl, lr, start, ts) / bowl.best_loss
             self.curve.set_data(ts, excess)
-            self.marker.set_data([steps], [excess_loss(bowl, lr, start, steps) / bowl.best_loss])
+            # The dot marks the step count on the tolerance line, where the curve crosses it (the
+            # excess loss at that step can be far below, off the axis, when a step gains much).
+            self.marker.set_data([steps], [TOLERANCE])
         return bowl, steps
 
 
@@ -115,9 +117,19 @@ class ScalingExplorer(Explorer):
         left, right = self.fig.subfigures(1, 2, facecolor=self.fig.get_facecolor())
         ax, ax_loss = left.subplots(), right.subplots()
         d = self.drawing = _ScalingDrawing(ax, ax_loss)
-        # The numbers (condition number, steps) are in the line under the figure.
-        ax.set_title("the valley and gradient descent")
-        ax_loss.set_title("excess loss, step by step")
+        for axis in (ax.xaxis, ax.yaxis):
+            # At most four digits a tick label (then a power of ten at the axis's end): a new
+            # unit changes the weights by powers of ten, and "−0.0008" would push the axis's
+            # label off the panel, whose layout is made once.
+            short = ScalarFormatter()
+            short.set_powerlimits((-2, 2))
+            axis.set_major_formatter(short)
+        # The axis labels at fixed places, clear of those tick labels: a redraw then need not
+        # measure the tick labels to place them, and they never move.
+        ax.xaxis.set_label_coords(0.5, -0.13)
+        ax.yaxis.set_label_coords(-0.24, 0.5)
+        # No titles: the line under the figure gives the numbers (condition number, steps), and
+        # a title is a third of the cost of redrawing the valley's half.
         # Axes and ticks depend only on the axis limits and labels (with standard or min-max
         # scaling not on the thickness unit at all): one cached background per set of them.
         self.blitter = Blitter(self.fig, [*d.contours, d.path, d.start, d.best, d.curve, d.marker],
