@@ -18,3 +18,40 @@ def test_png_decodes_to_the_canvas_pixels():
     assert image.mode == "RGB" and image.size == canvas.get_width_height(physical=True)
     assert np.array_equal(np.asarray(image), np.asarray(canvas.buffer_rgba())[:, :, :3])
     assert bytes(explorer.image.value) == png  # the widget shows this frame
+
+
+def _outside_their_half(explorer) -> list:
+    """The axes whose drawn extent (tick labels, labels, texts) reaches past their half of the figure.
+
+    A half is redrawn alone over the frame on screen, so anything of it drawn beyond its rectangle
+    would be painted over by its neighbour or left behind; the layout is made once, for the first
+    setting, so a longer tick label later must still fit.
+    """
+    explorer.fig.canvas.draw()
+    renderer = explorer.fig.canvas.get_renderer()
+    outside = []
+    for part in explorer.blitter.parts:
+        for ax in part.axes:
+            box = ax.get_tightbbox(renderer)
+            if (box.x0 < part.bbox.x0 - 0.5 or box.x1 > part.bbox.x1 + 0.5
+                    or box.y0 < part.bbox.y0 - 0.5 or box.y1 > part.bbox.y1 + 0.5):
+                outside.append((ax.get_xlabel(), box.bounds, part.bbox.bounds))
+    return outside
+
+
+def test_every_setting_of_an_explorer_in_halves_stays_in_its_halves():
+    from gdcore.experiments import stacks
+
+    scaling = widgets.ScalingExplorer()
+    slider = scaling.controls["factor"]
+    for factor in 10.0 ** np.arange(slider.min, slider.max + slider.step / 2, slider.step):
+        scaling.update(scaling="none", factor=factor)
+        assert not _outside_their_half(scaling), factor
+    for name in ("min-max", "standard"):
+        scaling.update(scaling=name)
+        assert not _outside_their_half(scaling), name
+    stack = widgets.ActivationExplorer(depth=20, width=256)
+    for activation in stacks.ACTIVATIONS:
+        for scheme in stacks.SCHEMES:
+            stack.update(activation=activation, scheme=scheme)
+            assert not _outside_their_half(stack), (activation, scheme)
