@@ -146,3 +146,23 @@ def test_a_kernel_that_cannot_start_is_that_notebooks_problem(tmp_path):
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["notebooks"][0]["problem"].startswith("the grader could not run it")
     assert {r["status"] for r in report["exercises"]} == {"not attempted"}
+
+
+@pytest.mark.parametrize("figures", [False, True])
+def test_figures_are_drawn_only_when_asked_for(tmp_path, figures):
+    # A figure after the book's set-up (which registers its HiDPI PNG): by default the grader's
+    # kernel shows its one-line text (no check reads a figure); --figures draws it.
+    nb = solved({"99.1": "def double(x):\n    return 2 * x", "99.2": "answer = 0.25"})
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import gdcore, matplotlib.pyplot as plt\ngdcore.plotting.use_book_style()\nplt.plot([1, 2])\nplt.show()"))
+    (tmp_path / "chapters").mkdir()
+    nbformat.write(nb, tmp_path / "chapters" / "99_fixture.ipynb")
+    env = {k: v for k, v in os.environ.items() if k != "GRADE_EXTRA"}
+    done = subprocess.run([sys.executable, "-m", "tools.grade", str(tmp_path / "chapters"),
+                           "--extra", str(FIXTURES / "extra"), "--report", str(tmp_path / "out" / "report.json")] + ["--figures"] * figures,
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    executed = nbformat.read(tmp_path / "out" / "executed" / "99_fixture.ipynb", as_version=4)
+    data = [output["data"] for output in executed.cells[-1].outputs if "data" in output]
+    assert len(data) == 1 and data[0]["text/plain"].startswith("<Figure size")
+    assert ("image/png" in data[0]) is figures

@@ -5,6 +5,7 @@
     python -m tools.grade build/student/chapters   # the same, or any folder of notebooks
     python -m tools.grade chapters/01_calculus.ipynb --timeout 60
     python -m tools.grade --class submissions/     # one subfolder per student: a gradebook
+    python -m tools.grade --figures ...            # the executed notebooks with their figures drawn
     python tools/grade.py ...                      # still works (runs python -m tools.grade)
 
 Each notebook runs top to bottom in a fresh kernel, in a fresh folder that
@@ -28,7 +29,9 @@ A file that cannot be read as a notebook is a row of its own, never a stop.
 
 The table is printed, written as JSON (``build/grade/report.json``), and
 appended to the GitHub job summary when ``$GITHUB_STEP_SUMMARY`` is set; the
-executed notebooks go to ``build/grade/executed/``. With ``--class`` each
+executed notebooks go to ``build/grade/executed/`` (a figure in them is its
+one-line text: no check reads a figure, so the kernels draw none unless
+``--figures`` is given). With ``--class`` each
 subfolder is one student's submission: the gradebook goes to
 ``build/grade/gradebook.csv`` and ``.json``, each student's report and
 executed notebooks to ``build/grade/students/<student>/``. The exit status
@@ -417,7 +420,7 @@ def wait_for_replies_in_slices(channel) -> None:
 
 
 async def execute(run: Execution, sub: Submission, timeout: float, scripts: list[Path], limits, template,
-                  call_timeout: float) -> None:
+                  call_timeout: float, figures: bool = False) -> None:
     """Run ``run.nb`` in a fresh kernel and sandbox, cell by cell, within ``timeout`` seconds in all."""
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
@@ -461,6 +464,8 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
                 "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(source)
                 + ", 'kernel_side.py', 'exec'), s.__dict__), '[]')[-1])(__import__('types').ModuleType('_gdgrade'),"
                 " __import__('sys'))", timeout=60)
+            if not figures:  # no check reads a figure; drawing them is about a quarter of the kernel's time
+                await kernel.ask_async("__import__('_gdgrade').without_figures()", timeout=60, interrupt=False)
             deadline = time.monotonic() + timeout  # the time limit counts from a ready kernel: the cells' time
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
@@ -783,6 +788,7 @@ class Options:
     executed: Path | None = None
     limits: object = None
     call_timeout: float = 60.0
+    figures: bool = False  # draw the notebooks' figures (only the executed copies show them)
 
 
 async def grade_all(subs: list[Submission], opts: Options, registry: dict,
@@ -805,7 +811,7 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
             run = Execution(sub.nb, 0.0)
             try:
                 await asyncio.wait_for(execute(run, sub, opts.timeout, scripts, opts.limits, template,
-                                               opts.call_timeout), STARTUP + opts.timeout + GRACE)
+                                               opts.call_timeout, opts.figures), STARTUP + opts.timeout + GRACE)
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
                 run.stopped_at = min(run.current, len(run.nb.cells) - 1)
             except Exception as error:  # anything else about one notebook is its problem, never the run's
@@ -865,6 +871,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds one call of a student's function from a check may take (default 60)")
     parser.add_argument("--extra", type=Path, default=os.environ.get("GRADE_EXTRA") or None,
                         help="a folder of private check scripts (default $GRADE_EXTRA, else grading/extra if it exists)")
+    parser.add_argument("--figures", action="store_true",
+                        help="draw the figures in the executed notebooks (slower; by default a figure is "
+                             "shown as its one-line text, as no check reads a figure)")
     parser.add_argument("--report", type=Path, default=Path("build/grade/report.json"), help="the JSON report")
     parser.add_argument("--executed", type=Path, default=None,
                         help="where the executed notebooks go (default: executed/ beside the report)")
@@ -907,7 +916,8 @@ def main(argv: list[str] | None = None) -> int:
 
     fingerprint = Fingerprint([Path(__file__).resolve().parent, Path(gdcore.__file__).resolve().parent, extra])
     opts = Options(args.timeout, max(1, args.jobs), extra, executed,
-                   Limits(memory_mb=args.memory, cpu_seconds=int(args.timeout) + GRACE + 60), args.call_timeout)
+                   Limits(memory_mb=args.memory, cpu_seconds=int(args.timeout) + GRACE + 60), args.call_timeout,
+                   args.figures)
     reports = asyncio.run(grade_all(subs, opts, registry, previous_seconds(args.report)))
     if args.klass is not None:
         wanted = ([int(c) for c in str(args.chapters).split(",") if c.strip()] if args.chapters

@@ -18,6 +18,10 @@ Requests (each a ``user_expressions`` entry of a silent execute request):
   grader passed (a function may change its arguments in place).
 * ``lookup(name)``: a global of the notebook, as data or a handle (for the
   instructor's private checks, which name the student's functions).
+* ``without_figures()``: show figures as their one-line text (``<Figure size
+  ... with 1 Axes>``) instead of drawing them into PNGs (unless the grader
+  is asked for ``--figures``). No check reads a figure, and drawing them is
+  about a quarter of a chapter's time in its kernel.
 
 Replies are JSON text. Plain JSON values stand for themselves; a JSON object
 is always one tagged value: ``{"$tuple": [...]}``, ``{"$dict": [[k, v], ...]}``,
@@ -123,6 +127,18 @@ class _Encoder:
 
 def _reply(value):
     return json.dumps(value, allow_nan=False)
+
+
+def without_figures():
+    # A disabled formatter stays disabled when a cell registers a function for it later
+    # (gdcore.plotting.use_book_style registers its HiDPI PNG in the set-up cell).
+    from IPython import get_ipython
+
+    formatters = get_ipython().display_formatter.formatters
+    for mime in ("image/png", "image/jpeg", "image/svg+xml", "application/pdf"):
+        if mime in formatters:
+            formatters[mime].enabled = False
+    return "[]"
 
 
 def new_calls():
