@@ -71,3 +71,26 @@ def test_frames_drawn_in_halves_are_the_frames_drawn_afresh():
         explorer.blitter.invalidate()
         explorer.update()
         assert bytes(explorer.image.value) == in_halves, move
+
+
+def test_steady_axes_change_rarely_as_the_depth_moves():
+    # Exploding ReLU (N(0, 1)): the values grow about elevenfold per layer. The histograms
+    # count in a power of ten written at the axis's end, the deviations sit in bands, so a
+    # sweep over every depth draws 3 and 6 distinct axes (axes fitted to the data: 19 and 18).
+    explorer = widgets.ActivationExplorer(depth=2, width=128, activation="relu", scheme="N(0, 1)")
+    hist_axes, std_axes = set(), set()
+    for depth in range(2, 21):
+        explorer.update(depth=depth)
+        hist, std = explorer.blitter.key()
+        hist_axes.add(hist)
+        std_axes.add(std)
+        ax = explorer.drawing.ax_hist
+        high = ax.get_xlim()[1]
+        assert high in (2, 5, 10) or (high <= 10 and explorer.drawing.unit.get_text() == "")
+        values = np.concatenate([segment[:, 0] for segment in explorer.drawing.hists.get_segments()])
+        assert 0 <= values.min() and values.max() <= high
+        low, top = explorer.drawing.ax_std.get_ylim()
+        _, stds = explorer.drawing.act_line.get_data()
+        assert low * top == pytest.approx(1) and low < stds.min() and stds.max() < top
+    assert explorer.drawing.unit.get_text() == "×10¹⁸"  # depth 20: values up to 5 × 10¹⁸
+    assert len(hist_axes) <= 3 and len(std_axes) <= 6

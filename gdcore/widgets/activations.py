@@ -6,6 +6,10 @@ Left panel: the histogram of every hidden layer's activations (darker is
 deeper). Right panel: the standard deviation of the activations, and of the
 back-propagated gradients :math:`\\partial L / \\partial z`, against depth, on
 a log scale. A flat line there is what a good initialization looks like.
+In the explorer the axes are steady (they change rarely as the controls
+move, and new axes cost a redraw of their half): large activation values are
+counted in a power of ten written at the axis's right end, and the
+deviations' axis is one of a few bands (``BANDS``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.collections import LineCollection
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from ..experiments.stacks import ACTIVATIONS, MAX_DEPTH, SCHEMES, WIDTHS, stack_statistics, verdict
 from ..plotting import PALETTE
@@ -33,6 +37,32 @@ def _decades(lo: float, hi: float) -> tuple[float, float]:
     return low, high
 
 
+#: The explorer's standard-deviation axes: 10^-e .. 10^e, the first that holds the data (ticks
+#: every e/2 decades). Few and steady, so that a move rarely changes the axes (a redraw).
+BANDS = (2, 4, 6, 10, 16, 24, 32, 64)
+
+
+def _band(lo: float, hi: float) -> int:
+    """The exponent ``e`` of the smallest band 10^-e .. 10^e around [lo, hi]."""
+    return next((e for e in BANDS if 10.0 ** -e <= lo and hi <= 10.0 ** e), BANDS[-1])
+
+
+def _unit_power(high: float) -> int:
+    """The power of ten the histogram axis counts in, for an axis from 0 to ``high`` (1, 2 or 5 × 10^k).
+
+    None up to 10 (the axis reads 0 to at most 10); beyond, the axis reads 0 to 2, 5 or 10
+    in units of a power of ten.
+    """
+    if high <= 10.0 * (1 + 1e-12):
+        return 0
+    power = int(np.floor(np.log10(high) + 1e-12))
+    return power - 1 if high < 1.5 * 10.0 ** power else power
+
+
+def _superscript(k: int) -> str:
+    return str(k).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
 def _percentile_99(values: np.ndarray) -> float:
     """The value below which 99% of ``values`` lie (an order statistic: a partial sort, no interpolation)."""
     rank = int(np.ceil(0.99 * values.size)) - 1
@@ -42,11 +72,15 @@ def _percentile_99(values: np.ndarray) -> float:
 class _StackDrawing:
     """The two panels; shared by the explorer and the static snapshot."""
 
-    def __init__(self, ax_hist, ax_std=None, *, fixed_depth_axis: bool = False):
-        # fixed_depth_axis: the depth axis always spans 1..MAX_DEPTH (the explorer: a depth
-        # change then moves only the lines, no axes to redraw); else it fits the depth.
+    def __init__(self, ax_hist, ax_std=None, *, steady_axes: bool = False):
+        # steady_axes (the explorer): axes that change rarely as the controls move, since
+        # new axes cost a redraw of their half. The depth axis spans 1..MAX_DEPTH, the
+        # deviations a band of BANDS, and the histograms' values are read in units of a
+        # power of ten shown beside the axis ("×10⁸", a text drawn with the lines), so the
+        # axis limits are 0 to 1, 2 or 5 whatever the scale. Otherwise (the chapter's
+        # static figure) the axes fit the data.
         self.ax_hist, self.ax_std = ax_hist, ax_std
-        self.fixed_depth_axis = fixed_depth_axis
+        self.steady_axes = steady_axes
         self.cmap = colormaps["viridis"]
         # One collection of lines, one per layer: one artist to draw instead of twenty.
         self.hists = ax_hist.add_collection(LineCollection([], linewidths=1.4))
@@ -65,6 +99,8 @@ class _StackDrawing:
                      ha="right", va="top", fontsize=9, fontweight="bold")
         ax_hist.text(0.97, 0.86, "last layer", color=self.cmap(0.0), transform=ax_hist.transAxes,
                      ha="right", va="top", fontsize=9, fontweight="bold")
+        # The unit of the values (steady axes), where the pruned last tick label would be.
+        self.unit = ax_hist.text(1.0, -0.03, "", transform=ax_hist.transAxes, ha="right", va="top")
         if ax_std is not None:
             (self.act_line,) = ax_std.semilogy([], [], "o-", color=PALETTE[0], ms=4,
                                                label="activations a")
@@ -99,6 +135,10 @@ class _StackDrawing:
         centres = (edges[:-1] + edges[1:]) / 2
         # bins and range (not the edges): numpy's fast path for equal bins, the same counts
         fractions = [np.histogram(v, bins=BINS, range=(low, high))[0] / max(v.size, 1) for v in shown]
+        power = _unit_power(high) if self.steady_axes else 0
+        unit = 10.0 ** power  # the axis shows value / unit
+        self.unit.set_text(f"×10{_superscript(power)}" if power else "")
+        low, high, centres = round(low / unit, 9), round(high / unit, 9), centres / unit
         self.hists.set_segments([np.column_stack([centres, f]) for f in fractions])
         self.hists.set_colors(self.cmap(LIGHTEST * (1 - np.arange(depth) / max(depth - 1, 1))))
         top = max(float(f.max()) for f in fractions)
@@ -114,8 +154,14 @@ class _StackDrawing:
             both = np.concatenate([act, grad])
             both = both[(both > 0) & np.isfinite(both)]
             lo, hi = (both.min(), both.max()) if both.size else (1e-3, 1.0)
-            self.ax_std.set_xlim(0.5, (MAX_DEPTH if self.fixed_depth_axis else depth) + 0.5)
-            self.ax_std.set_ylim(*_decades(lo / 2, hi * 2))
+            if self.steady_axes:
+                e = _band(lo / 2, hi * 2)
+                self.ax_std.set_xlim(0.5, MAX_DEPTH + 0.5)
+                self.ax_std.set_ylim(10.0 ** -e, 10.0 ** e)
+                self.ax_std.yaxis.set_major_locator(FixedLocator(10.0 ** np.arange(-e, e + 1, e // 2)))
+            else:
+                self.ax_std.set_xlim(0.5, depth + 0.5)
+                self.ax_std.set_ylim(*_decades(lo / 2, hi * 2))
         return stats
 
 
@@ -137,7 +183,7 @@ class ActivationExplorer(Explorer):
         # Two opaque halves, so that a move that changes one panel's axes redraws only that half.
         left, right = self.fig.subfigures(1, 2, facecolor=self.fig.get_facecolor())
         ax_hist, ax_std = left.subplots(), right.subplots()
-        self.drawing = _StackDrawing(ax_hist, ax_std, fixed_depth_axis=True)
+        self.drawing = _StackDrawing(ax_hist, ax_std, steady_axes=True)
         d = self.drawing
         # No title (the verdict under the figure names the setting, the chapter the panels), and
         # the axis labels at fixed places, clear of the widest tick labels ("10⁻³⁰"): a half drawn
@@ -149,7 +195,7 @@ class ActivationExplorer(Explorer):
         # Axes, ticks, labels and the title cost most of a frame and depend only on the
         # axis limits, which _StackDrawing rounds to few distinct values: keep their
         # pixels per set of limits and redraw only the lines.
-        self.blitter = Blitter(self.fig, [d.hists, d.act_line, d.grad_line], parts=(left, right), key=lambda: (
+        self.blitter = Blitter(self.fig, [d.hists, d.act_line, d.grad_line, d.unit], parts=(left, right), key=lambda: (
             (ax_hist.get_xlim(), ax_hist.get_ylim(), ax_hist.get_xlabel()), (ax_std.get_xlim(), ax_std.get_ylim())))
         self._build_ui()
 
