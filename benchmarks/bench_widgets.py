@@ -146,6 +146,26 @@ def main() -> None:
     report("settings computed before (10 x 128, 20 x 256 in turn)",
            lambda: e.update(**dict(zip(("depth", "width"), net()))))
 
+    # A reader's walk: a new explorer, every cache emptied, then random moves of one control
+    # (depth one step, or any width, activation or scheme), none timed twice, nothing warmed up:
+    # new networks and the first visits of new axes (a half drawn afresh) as they come.
+    stacks._forget()
+    walker = widgets.ActivationExplorer()
+    rng = np.random.default_rng(0)
+
+    def next_move():
+        name = net_controls[rng.integers(len(net_controls))]
+        if name == "depth":
+            value = int(np.clip(walker.controls["depth"].value + rng.choice([-1, 1]), 2, stacks.MAX_DEPTH))
+        else:
+            options = {"width": stacks.WIDTHS, "activation": stacks.ACTIVATIONS, "scheme": stacks.SCHEMES}[name]
+            value = list(options)[rng.integers(len(options))]
+        move.clear()
+        move[name] = value
+
+    report("a reader's walk: 60 random moves from a new explorer", lambda: walker.update(**move),
+           repeat=60, warmup=0, prepare=next_move)
+
     def arithmetic(depth_from, depth_to):
         # What such a move cannot skip without changing its numbers: the new hidden layers' weights
         # drawn (as the explorer draws them), their forward matrix products and the backward
