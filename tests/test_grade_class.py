@@ -166,3 +166,16 @@ def test_figures_are_drawn_only_when_asked_for(tmp_path, figures):
     data = [output["data"] for output in executed.cells[-1].outputs if "data" in output]
     assert len(data) == 1 and data[0]["text/plain"].startswith("<Figure size")
     assert ("image/png" in data[0]) is figures
+
+
+def test_the_longest_code_starts_first_when_no_time_is_known():
+    # A notebook's saved pictures make its file long, not its run: with no earlier report the
+    # grader starts the notebook with the most code first (then by the time in the report).
+    pictures = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("plot()", outputs=[
+        nbformat.v4.new_output("display_data", data={"image/png": "A" * 100_000})])])
+    compute = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("train()\n" * 50)])
+    subs = [grade.Submission(Path(name), data=nbformat.writes(nb).encode(), nb=nb)
+            for name, nb in (("pictures.ipynb", pictures), ("compute.ipynb", compute))]
+    subs.append(grade.Submission(Path("broken.ipynb"), data=b"{}"))
+    assert [s.path.name for s in grade.longest_first(subs, {})] == ["compute.ipynb", "pictures.ipynb", "broken.ipynb"]
+    assert grade.longest_first(subs, {"pictures.ipynb": 30.0})[0].path.name == "pictures.ipynb"

@@ -847,8 +847,17 @@ def previous_seconds(report: Path) -> dict[str, float]:
 
 
 def longest_first(subs: list[Submission], previous: dict[str, float]) -> list[Submission]:
-    """Slowest first (by last time, else by file size), so that the workers finish together."""
-    return sorted(subs, key=lambda s: (-previous.get(s.path.name, 0.0), -len(s.data)))
+    """Slowest first, so that the workers finish together: by last time, else by the length of the code.
+
+    The code a notebook runs predicts its time better than its file's size, which
+    is mostly saved pictures (a chapter with many figures and little computation).
+    """
+    def code(s: Submission) -> int:
+        cells = s.nb.get("cells", []) if s.nb is not None else []
+        return sum(len(c.get("source", "")) for c in cells if c.get("cell_type") == "code"
+                   and isinstance(c.get("source"), str))
+
+    return sorted(subs, key=lambda s: (-previous.get(s.path.name, 0.0), -code(s), -len(s.data)))
 
 
 def main(argv: list[str] | None = None) -> int:
