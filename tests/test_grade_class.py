@@ -159,7 +159,8 @@ def test_figures_are_drawn_only_when_asked_for(tmp_path, figures):
     nbformat.write(nb, tmp_path / "chapters" / "99_fixture.ipynb")
     env = {k: v for k, v in os.environ.items() if k != "GRADE_EXTRA"}
     done = subprocess.run([sys.executable, "-m", "tools.grade", str(tmp_path / "chapters"),
-                           "--extra", str(FIXTURES / "extra"), "--report", str(tmp_path / "out" / "report.json")] + ["--figures"] * figures,
+                           "--extra", str(FIXTURES / "extra"), "--report", str(tmp_path / "out" / "report.json")]
+                          + ["--figures"] * figures,
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     executed = nbformat.read(tmp_path / "out" / "executed" / "99_fixture.ipynb", as_version=4)

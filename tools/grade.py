@@ -852,10 +852,8 @@ def longest_first(subs: list[Submission], previous: dict[str, float]) -> list[Su
     The code a notebook runs predicts its time better than its file's size, which
     is mostly saved pictures (a chapter with many figures and little computation).
     """
-    def code(s: Submission) -> int:
-        cells = s.nb.get("cells", []) if s.nb is not None else []
-        return sum(len(c.get("source", "")) for c in cells if c.get("cell_type") == "code"
-                   and isinstance(c.get("source"), str))
+    def code(s: Submission) -> int:  # s.nb: read and validated by load(), or None
+        return sum(len(c.source) for c in s.nb.cells if c.cell_type == "code") if s.nb is not None else 0
 
     return sorted(subs, key=lambda s: (-previous.get(s.path.name, 0.0), -code(s), -len(s.data)))
 

@@ -59,10 +59,6 @@ def _unit_power(high: float) -> int:
     return power - 1 if high < 1.5 * 10.0 ** power else power
 
 
-def _superscript(k: int) -> str:
-    return str(k).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
-
-
 def _percentile_99(values: np.ndarray) -> float:
     """The value below which 99% of ``values`` lie (an order statistic: a partial sort, no interpolation)."""
     rank = int(np.ceil(0.99 * values.size)) - 1
@@ -77,7 +73,7 @@ class _StackDrawing:
         # new axes cost a redraw of their half. The depth axis spans 1..MAX_DEPTH, the
         # deviations a band of BANDS, and the histograms' values are read in units of a
         # power of ten shown beside the axis ("×10⁸", a text drawn with the lines), so the
-        # axis limits are 0 to 1, 2 or 5 whatever the scale. Otherwise (the chapter's
+        # axis runs from 0 to at most 10 whatever the scale. Otherwise (the chapter's
         # static figure) the axes fit the data.
         self.ax_hist, self.ax_std = ax_hist, ax_std
         self.steady_axes = steady_axes
@@ -137,7 +133,7 @@ class _StackDrawing:
         fractions = [np.histogram(v, bins=BINS, range=(low, high))[0] / max(v.size, 1) for v in shown]
         power = _unit_power(high) if self.steady_axes else 0
         unit = 10.0 ** power  # the axis shows value / unit
-        self.unit.set_text(f"×10{_superscript(power)}" if power else "")
+        self.unit.set_text("×" + power_of_ten(unit) if power else "")
         low, high, centres = round(low / unit, 9), round(high / unit, 9), centres / unit
         self.hists.set_segments([np.column_stack([centres, f]) for f in fractions])
         self.hists.set_colors(self.cmap(LIGHTEST * (1 - np.arange(depth) / max(depth - 1, 1))))
