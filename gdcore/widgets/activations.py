@@ -96,7 +96,7 @@ class _StackDrawing:
         ax_hist.text(0.97, 0.86, "last layer", color=self.cmap(0.0), transform=ax_hist.transAxes,
                      ha="right", va="top", fontsize=9, fontweight="bold")
         # The unit of the values (steady axes), where the pruned last tick label would be.
-        self.unit = ax_hist.text(1.0, -0.03, "", transform=ax_hist.transAxes, ha="right", va="top")
+        self.unit = ax_hist.text(1.0, -0.14, "", transform=ax_hist.transAxes, ha="right", va="top")
         if ax_std is not None:
             (self.act_line,) = ax_std.semilogy([], [], "o-", color=PALETTE[0], ms=4,
                                                label="activations a")
