@@ -25,6 +25,8 @@ attribute of the same name; ``repr`` is derived from them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._hyperparameters import Hyperparameters
@@ -61,11 +63,24 @@ def clip_grad_norm(grad, max_norm: float) -> np.ndarray:
 
 def grad_norm(grad) -> float:
     """The Euclidean norm :math:`\\|g\\|` of a gradient, without overflow for entries near the float64 limit."""
-    return _norm(as_finite_array(grad, "grad", allow_empty=True))
+    grad = as_finite_array(grad, "grad", allow_empty=True)
+    with np.errstate(over="ignore"):
+        return _norm(grad)
 
 
 def _norm(grad: np.ndarray) -> float:
-    """:func:`grad_norm` of a float array already checked (a loop's own gradient): no second check."""
+    """:func:`grad_norm` of a float array already checked (a loop's own gradient): no second check.
+
+    The caller silences overflow warnings (the loops of :mod:`gdcore.descent` run inside
+    ``quiet_overflow()``): the squares of huge entries overflow, and then they are scaled first.
+    """
+    flat = grad.ravel()
+    squared = float(flat @ flat)
+    if 1e-280 < squared < math.inf:
+        # The usual case, in one product: no square overflowed, and the squares below the
+        # smallest normal float (2.2e-308), lost or rounded coarsely, change a sum above
+        # 1e-280 by a relative n * 1e-27 at most (n entries). Otherwise: scale first.
+        return math.sqrt(squared)
     largest = float(np.abs(grad).max(initial=0.0))
     if largest == 0.0:
         return 0.0

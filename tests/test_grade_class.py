@@ -151,8 +151,12 @@ def test_a_kernel_that_cannot_start_is_that_notebooks_problem(tmp_path):
 @pytest.mark.parametrize("figures", [False, True])
 def test_figures_are_drawn_only_when_asked_for(tmp_path, figures):
     # A figure after the book's set-up (which registers its HiDPI PNG): by default the grader's
-    # kernel shows its one-line text (no check reads a figure); --figures draws it.
+    # kernel shows its one-line text (no check reads a figure); --figures draws it. An explorer
+    # likewise computes its verdict but draws its frame only with --figures.
     nb = solved({"99.1": "def double(x):\n    return 2 * x", "99.2": "answer = 0.25"})
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "from gdcore import widgets\nexplorer = widgets.SecantExplorer(h=0.5)\n"
+        "print(f'frame drawn: {len(explorer.image.value) > 0}; {explorer.verdict.value[:8]}')"))
     nb.cells.append(nbformat.v4.new_code_cell(
         "import gdcore, matplotlib.pyplot as plt\ngdcore.plotting.use_book_style()\nplt.plot([1, 2])\nplt.show()"))
     (tmp_path / "chapters").mkdir()
@@ -167,6 +171,7 @@ def test_figures_are_drawn_only_when_asked_for(tmp_path, figures):
     data = [output["data"] for output in executed.cells[-1].outputs if "data" in output]
     assert len(data) == 1 and data[0]["text/plain"].startswith("<Figure size")
     assert ("image/png" in data[0]) is figures
+    assert executed.cells[-2].outputs[0]["text"] == f"frame drawn: {figures}; h = 0.50\n"
 
 
 def test_the_longest_code_starts_first_when_no_time_is_known():

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from gdcore import optimizers
 from gdcore.optimizers import SGD, AdaDelta, Adadelta, AdaGrad, Adagrad, Adam, AdamW, RMSprop
@@ -437,3 +438,17 @@ def test_clip_grad_norm_of_huge_gradients_does_not_overflow():
     assert grad_norm(g) == pytest.approx(5e300)
     np.testing.assert_allclose(clip_grad_norm(g, 1.0), [0.6, 0.8])
     assert grad_norm(np.zeros(3)) == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=0, max_size=40),
+       st.sampled_from([1.0, 1e-160, 1e-300, 1e150, 1e300]))
+def test_grad_norm_is_the_euclidean_norm_over_the_whole_float_range(values, scale):
+    # math.hypot is exact to within an ulp and never overflows; the gradient norm must agree
+    # for huge entries (squares overflow), tiny ones (squares underflow) and everything between
+    # (a norm below the smallest normal float, 2.2e-308, has only the subnormals' absolute precision).
+    from gdcore.optimizers import grad_norm
+    with np.errstate(over="ignore"):
+        g = np.array(values) * scale
+    g = g[np.isfinite(g)]
+    assert grad_norm(g) == pytest.approx(math.hypot(*g), rel=1e-13, abs=1e-322)

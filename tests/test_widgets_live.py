@@ -55,3 +55,22 @@ def test_every_setting_of_an_explorer_in_halves_stays_in_its_halves():
         for scheme in stacks.SCHEMES:
             stack.update(activation=activation, scheme=scheme)
             assert not _outside_their_half(stack), (activation, scheme)
+
+
+def test_without_frames_an_explorer_gives_its_verdict_and_draws_nothing(monkeypatch, tmp_path):
+    # What the grader's kernels run with (GDCORE_EXPLORER_FRAMES=0): the verdict is the same,
+    # no frame is drawn, the landscapes are not prepared, and the website's frames refuse to build.
+    import pytest
+
+    from gdcore.widgets import web
+
+    drawn = widgets.LearningRateExplorer(lr=0.05)
+    monkeypatch.setenv("GDCORE_EXPLORER_FRAMES", "0")
+    quiet = widgets.LearningRateExplorer(lr=0.05)
+    assert quiet.verdict.value == drawn.verdict.value != ""
+    assert len(drawn.image.value) > 0 and len(quiet.image.value) == 0
+    quiet.update(lr=0.1)
+    drawn.update(lr=0.1)
+    assert quiet.verdict.value == drawn.verdict.value and len(quiet.image.value) == 0
+    with pytest.raises(RuntimeError, match="GDCORE_EXPLORER_FRAMES=0"):
+        web.render("LearningRateExplorer", {}, tmp_path)

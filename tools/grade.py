@@ -30,8 +30,8 @@ A file that cannot be read as a notebook is a row of its own, never a stop.
 The table is printed, written as JSON (``build/grade/report.json``), and
 appended to the GitHub job summary when ``$GITHUB_STEP_SUMMARY`` is set; the
 executed notebooks go to ``build/grade/executed/`` (a figure in them is its
-one-line text: no check reads a figure, so the kernels draw none unless
-``--figures`` is given). With ``--class`` each
+one-line text and an explorer has no frame: no check reads either, so the
+kernels draw none unless ``--figures`` is given). With ``--class`` each
 subfolder is one student's submission: the gradebook goes to
 ``build/grade/gradebook.csv`` and ``.json``, each student's report and
 executed notebooks to ``build/grade/students/<student>/``. The exit status
@@ -464,7 +464,7 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
                 "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(source)
                 + ", 'kernel_side.py', 'exec'), s.__dict__), '[]')[-1])(__import__('types').ModuleType('_gdgrade'),"
                 " __import__('sys'))", timeout=60)
-            if not figures:  # no check reads a figure; drawing them is about a quarter of the kernel's time
+            if not figures:  # no check reads a figure or an explorer's frame; drawing them costs
                 await kernel.ask_async("__import__('_gdgrade').without_figures()", timeout=60, interrupt=False)
             deadline = time.monotonic() + timeout  # the time limit counts from a ready kernel: the cells' time
             for index, cell in enumerate(nb.cells):
@@ -879,8 +879,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extra", type=Path, default=os.environ.get("GRADE_EXTRA") or None,
                         help="a folder of private check scripts (default $GRADE_EXTRA, else grading/extra if it exists)")
     parser.add_argument("--figures", action="store_true",
-                        help="draw the figures in the executed notebooks (slower; by default a figure is "
-                             "shown as its one-line text, as no check reads a figure)")
+                        help="draw the figures and explorer frames in the executed notebooks (slower; by "
+                             "default a figure is shown as its one-line text and an explorer draws no frame, "
+                             "as no check reads either)")
     parser.add_argument("--report", type=Path, default=Path("build/grade/report.json"), help="the JSON report")
     parser.add_argument("--executed", type=Path, default=None,
                         help="where the executed notebooks go (default: executed/ beside the report)")

@@ -19,9 +19,11 @@ Requests (each a ``user_expressions`` entry of a silent execute request):
 * ``lookup(name)``: a global of the notebook, as data or a handle (for the
   instructor's private checks, which name the student's functions).
 * ``without_figures()``: show figures as their one-line text (``<Figure size
-  ... with 1 Axes>``) instead of drawing them into PNGs (unless the grader
-  is asked for ``--figures``). No check reads a figure, and drawing them is
-  about a quarter of a chapter's time in its kernel.
+  ... with 1 Axes>``) instead of drawing them into PNGs, and let explorers
+  compute and give their verdict without drawing frames
+  (``GDCORE_EXPLORER_FRAMES=0``), unless the grader is asked for
+  ``--figures``. No check reads a figure or a frame, and drawing them is
+  about a seventh of the course's time in its kernels.
 
 Replies are JSON text. Plain JSON values stand for themselves; a JSON object
 is always one tagged value: ``{"$tuple": [...]}``, ``{"$dict": [[k, v], ...]}``,
@@ -132,8 +134,11 @@ def _reply(value):
 def without_figures():
     # A disabled formatter stays disabled when a cell registers a function for it later
     # (gdcore.plotting.use_book_style registers its HiDPI PNG in the set-up cell).
+    import os
+
     from IPython import get_ipython
 
+    os.environ["GDCORE_EXPLORER_FRAMES"] = "0"  # read by gdcore.widgets._live.frames_wanted
     formatters = get_ipython().display_formatter.formatters
     for mime in ("image/png", "image/jpeg", "image/svg+xml", "application/pdf"):
         if mime in formatters:

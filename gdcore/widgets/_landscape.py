@@ -8,6 +8,7 @@ are the ones a slider moves.
 from __future__ import annotations
 
 from .. import plotting
+from ._live import frames_wanted
 
 
 class LandscapePanel:
@@ -66,7 +67,10 @@ class FastExplorer:
 
         Contours and their cached backgrounds are what a landscape switch costs;
         drawn in advance, a switch in the notebook is as fast as a slider move.
+        Without frames (:func:`~gdcore.widgets._live.frames_wanted`) there is nothing to prepare.
         """
+        if not frames_wanted():
+            return
         shown = self.values()
         boxes = []
         for name in self.controls["name"].options:

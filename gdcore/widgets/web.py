@@ -30,7 +30,7 @@ import numpy as np
 from PIL import Image
 
 from .._validation import check_choice
-from ._live import FRAME_STYLE
+from ._live import FRAME_STYLE, frames_wanted
 
 __all__ = ["WebControl", "WebSpec", "WEB_EXPLORERS", "frame_grid", "notebook_positions", "render",
            "render_frames", "plain_text"]
@@ -277,6 +277,9 @@ def render(name: str, kwargs: dict, out_dir, jobs: int = 2, pool=None) -> dict:
     The frames are split into ``2 * jobs`` runs of the explorer, drawn by
     ``pool`` (an executor) or here. Returns the manifest.
     """
+    if not frames_wanted():
+        raise RuntimeError("GDCORE_EXPLORER_FRAMES=0 is set, so explorers draw no frames; the website's "
+                           "explorers are made of frames: unset it to build the site.")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     spec = WEB_EXPLORERS[name]
