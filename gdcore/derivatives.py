@@ -1,4 +1,4 @@
-r"""Numerical derivatives: finite differences and gradient checking.
+r"""Numerical derivatives: finite differences, gradient checking, and the step whose error is smallest.
 
 The three difference quotients of chapter 1, for a step :math:`h > 0`:
 
@@ -144,3 +144,52 @@ def gradient_check(f, grad_f, x, h: float = DEFAULT_STEP) -> float:
     if analytic.shape != x.shape:
         raise ValueError(f"grad_f(x) must have the shape of x, {x.shape}; got {analytic.shape}.")
     return relative_error(analytic, gradient(f, x, h))
+
+
+# -- where the error is smallest ----------------------------------------------------------------
+
+def _steps_and_errors(hs, errors) -> tuple[np.ndarray, np.ndarray]:
+    """``hs`` as a 1-D array of positive steps and ``errors`` as one size >= 0 per step."""
+    hs = as_finite_array(hs, "hs")
+    errors = as_finite_array(errors, "errors")
+    if hs.ndim != 1:
+        raise ValueError(f"hs must be a 1-D array of steps, like np.logspace(-12, 0, 121); got shape {hs.shape}.")
+    if np.any(hs <= 0):
+        raise ValueError(f"hs must hold positive steps; got also {hs[hs <= 0][:3].tolist()}.")
+    if errors.shape != hs.shape:
+        raise ValueError(f"errors must hold one error per step of hs, shape {hs.shape}; got shape {errors.shape}.")
+    if np.any(errors < 0):
+        raise ValueError(f"errors must be sizes |estimate - exact| >= 0; got also {errors[errors < 0][:3].tolist()}.")
+    return hs, errors
+
+
+def typical_error(hs, errors, centre: float) -> float:
+    """The median of ``errors`` over the steps ``hs`` within a factor √10 of ``centre`` (half a decade either way).
+
+    Near the best step the error of a single step is round-off: its digits change with the last
+    bits of ``f`` (and so with the numpy version and the machine). The median over the
+    neighbouring steps is what a comparison can rely on.
+    """
+    hs, errors = _steps_and_errors(hs, errors)
+    centre = check_positive(centre, "centre")
+    near = np.abs(np.log10(hs) - np.log10(centre)) <= 0.5 + 1e-9
+    if not near.any():
+        raise ValueError(f"no step of hs lies within a factor √10 of centre={centre:g}: "
+                         f"hs runs from {hs.min():.3g} to {hs.max():.3g}.")
+    return float(np.median(errors[near]))
+
+
+def best_power_of_ten(hs, errors) -> float:
+    """The best step of an error-against-step measurement, to a power of ten.
+
+    The power of ten whose neighbouring steps (within a factor √10) have the smallest median
+    error (:func:`typical_error`): finer than a power of ten, the location of the smallest
+    error is round-off noise.
+    """
+    hs, errors = _steps_and_errors(hs, errors)
+    logs = np.log10(hs)
+    powers = [float(f"1e{k}") for k in range(int(np.ceil(logs.min())), int(np.floor(logs.max())) + 1)]
+    if not powers:
+        raise ValueError(f"hs must reach over a power of ten, like np.logspace(-12, 0, 121); "
+                         f"it runs from {hs.min():.3g} to {hs.max():.3g}.")
+    return min(powers, key=lambda p: typical_error(hs, errors, p))

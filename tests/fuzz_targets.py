@@ -208,6 +208,10 @@ def targets() -> list[Target]:
         Target("gradient_check", derivatives.gradient_check,
                {"f": FN(_sq), "grad_f": FN(_sq_grad), "x": V(np.ones(2)), "h": P(1e-5)}),
         Target("relative_error", derivatives.relative_error, {"a": V(np.ones(2)), "b": V(np.zeros(2))}),
+        Target("typical_error", derivatives.typical_error,
+               {"hs": V(np.logspace(-3, -1, 5)), "errors": V(np.full(5, 1e-6)), "centre": P(1e-2)}),
+        Target("best_power_of_ten", derivatives.best_power_of_ten,
+               {"hs": V(np.logspace(-3, -1, 5)), "errors": V(np.array([3e-6, 1e-6, 2e-6, 5e-6, 8e-6]))}),
         # objectives
         Target("Quadratic", lambda A, b: objectives.Quadratic(A, b)(np.zeros(2)),
                {"A": V([[2.0, 0.0], [0.0, 1.0]]), "b": Slot(np.ones(2), none_ok=True)}),

@@ -66,3 +66,31 @@ def test_gradient_and_check():
     assert derivatives.gradient_check(f, grad, x) < 1e-9
     wrong = lambda v: np.array([2 * v[0] * v[1], v[0] ** 2])  # noqa: E731  (forgot cos)
     assert derivatives.gradient_check(f, wrong, x) > 1e-2
+
+
+def test_the_best_step_is_the_power_of_ten_with_the_smallest_median_error_near_it():
+    from gdcore.derivatives import best_power_of_ten, typical_error
+    hs = np.logspace(-4, 0, 41)
+    errors = np.abs(np.log10(hs) + 2) + 1e-9  # smallest at h = 1e-2
+    assert best_power_of_ten(hs, errors) == 1e-2
+    near = np.abs(np.log10(hs) + 2) <= 0.5 + 1e-9  # 1e-2.5 ... 1e-1.5
+    assert typical_error(hs, errors, 1e-2) == pytest.approx(np.median(errors[near]))
+
+
+@pytest.mark.parametrize("args, match", [
+    ((np.logspace(-3, -1, 5), np.ones(4)), "errors must hold one error per step of hs, shape \\(5,\\); got shape \\(4,\\)"),
+    ((np.array([1e-3, -1e-2]), np.ones(2)), "hs must hold positive steps"),
+    ((np.ones((2, 2)), np.ones((2, 2))), "hs must be a 1-D array of steps"),
+    ((np.logspace(-3, -1, 5), -np.ones(5)), "errors must be sizes"),
+    ((np.array([2e-3, 5e-3]), np.ones(2)), "hs must reach over a power of ten"),
+])
+def test_best_power_of_ten_says_what_is_wrong_with_its_input(args, match):
+    from gdcore.derivatives import best_power_of_ten
+    with pytest.raises(ValueError, match=match):
+        best_power_of_ten(*args)
+
+
+def test_typical_error_needs_a_step_near_the_centre():
+    from gdcore.derivatives import typical_error
+    with pytest.raises(ValueError, match="no step of hs lies within a factor √10 of centre=1e-06"):
+        typical_error(np.logspace(-3, -1, 5), np.ones(5), 1e-6)

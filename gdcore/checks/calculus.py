@@ -72,40 +72,18 @@ def central_errors(h, f=np.exp, x: float = 1.0, exact: float = np.e):
     return np.abs(derivatives.derivative(f, x, h=np.asarray(h, dtype=float), method="central") - exact)
 
 
-def typical_error(hs, errors, centre: float) -> float:
-    """The median error of the steps ``hs`` within a factor √10 of ``centre`` (half a decade either way).
-
-    Near the best step the error of a single step is round-off: its digits change with the last
-    bits of ``f`` (and so with the numpy version and the machine). The median over the
-    neighbouring steps is what a comparison can rely on.
-    """
-    hs, errors = np.asarray(hs, dtype=float), np.asarray(errors, dtype=float)
-    return float(np.median(errors[np.abs(np.log10(hs) - np.log10(centre)) <= 0.5 + 1e-9]))
-
-
-def best_power_of_ten(hs, errors) -> float:
-    """The best step of an error-against-step measurement, to a power of ten.
-
-    The power of ten whose neighbouring steps (within a factor √10) have the smallest median
-    error: finer than a power of ten, the location of the smallest error is round-off noise.
-    """
-    logs = np.log10(np.asarray(hs, dtype=float))
-    powers = [float(f"1e{k}") for k in range(int(np.ceil(logs.min())), int(np.floor(logs.max())) + 1)]
-    return min(powers, key=lambda p: typical_error(hs, errors, p))
-
-
 @exercise("1.3", "the best step")
 @graded
 def check_best_step(best_h):
     """``best_h`` should be within a factor of 10 of the measured best step of the central difference.
 
     The measured best step is the power of ten whose neighbouring steps have the smallest median
-    error (`best_power_of_ten`): the single smallest error is round-off noise, and where it lies
+    error (`derivatives.best_power_of_ten`): the single smallest error is round-off noise, and where it lies
     changes with the numpy version.
     """
     best_h = positive(best_h, "best_h", "1e-3")
     hs = np.logspace(-12, 0, 241)
-    best = best_power_of_ten(hs, central_errors(hs))
+    best = derivatives.best_power_of_ten(hs, central_errors(hs))
     error = float(central_errors(best_h))
     if best / 10 <= best_h <= best * 10:
         return passed(f"h = {fmt(best_h, 2)} is within a factor of ten of the measured optimum, h ≈ {fmt(best, 1)} "
