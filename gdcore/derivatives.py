@@ -155,11 +155,11 @@ def _steps_and_errors(hs, errors) -> tuple[np.ndarray, np.ndarray]:
     if hs.ndim != 1:
         raise ValueError(f"hs must be a 1-D array of steps, like np.logspace(-12, 0, 121); got shape {hs.shape}.")
     if np.any(hs <= 0):
-        raise ValueError(f"hs must hold positive steps; got also {hs[hs <= 0][:3].tolist()}.")
+        raise ValueError(f"hs must hold positive steps; got, among others, {hs[hs <= 0][:3].tolist()}.")
     if errors.shape != hs.shape:
         raise ValueError(f"errors must hold one error per step of hs, shape {hs.shape}; got shape {errors.shape}.")
     if np.any(errors < 0):
-        raise ValueError(f"errors must be sizes |estimate - exact| >= 0; got also {errors[errors < 0][:3].tolist()}.")
+        raise ValueError(f"errors must be sizes |estimate - exact| >= 0; got, among others, {errors[errors < 0][:3].tolist()}.")
     return hs, errors
 
 
@@ -182,14 +182,15 @@ def typical_error(hs, errors, centre: float) -> float:
 def best_power_of_ten(hs, errors) -> float:
     """The best step of an error-against-step measurement, to a power of ten.
 
-    The power of ten whose neighbouring steps (within a factor √10) have the smallest median
-    error (:func:`typical_error`): finer than a power of ten, the location of the smallest
-    error is round-off noise.
+    Of the powers of ten with steps near them (within a factor √10), the one whose neighbouring
+    steps have the smallest median error (:func:`typical_error`): finer than a power of ten,
+    the location of the smallest error is round-off noise.
     """
     hs, errors = _steps_and_errors(hs, errors)
     logs = np.log10(hs)
-    powers = [float(f"1e{k}") for k in range(int(np.ceil(logs.min())), int(np.floor(logs.max())) + 1)]
+    powers = [k for k in range(int(np.ceil(logs.min())), int(np.floor(logs.max())) + 1)
+              if np.any(np.abs(logs - k) <= 0.5 + 1e-9)]  # those with a step near them
     if not powers:
         raise ValueError(f"hs must reach over a power of ten, like np.logspace(-12, 0, 121); "
                          f"it runs from {hs.min():.3g} to {hs.max():.3g}.")
-    return min(powers, key=lambda p: typical_error(hs, errors, p))
+    return min((float(f"1e{k}") for k in powers), key=lambda p: typical_error(hs, errors, p))

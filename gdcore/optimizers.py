@@ -72,14 +72,16 @@ def _norm(grad: np.ndarray) -> float:
     """:func:`grad_norm` of a float array already checked (a loop's own gradient): no second check.
 
     The caller silences overflow warnings (the loops of :mod:`gdcore.descent` run inside
-    ``quiet_overflow()``): the squares of huge entries overflow, and then they are scaled first.
+    ``quiet_overflow()``): the squares of huge entries overflow, and then they are scaled
+    and the norm recomputed.
     """
     flat = grad.ravel()
     squared = float(flat @ flat)
     if 1e-280 < squared < math.inf:
         # The usual case, in one product: no square overflowed, and the squares below the
-        # smallest normal float (2.2e-308), lost or rounded coarsely, change a sum above
-        # 1e-280 by a relative n * 1e-27 at most (n entries). Otherwise: scale first.
+        # smallest normal float (2.2e-308), each rounded to within 2.5e-324 or lost, change a
+        # sum above 1e-280 by a relative n * 2.5e-44 at most (n entries), far below the
+        # product's own rounding. Otherwise the entries are scaled and the norm recomputed.
         return math.sqrt(squared)
     largest = float(np.abs(grad).max(initial=0.0))
     if largest == 0.0:

@@ -75,6 +75,8 @@ def test_the_best_step_is_the_power_of_ten_with_the_smallest_median_error_near_i
     assert best_power_of_ten(hs, errors) == 1e-2
     near = np.abs(np.log10(hs) + 2) <= 0.5 + 1e-9  # 1e-2.5 ... 1e-1.5
     assert typical_error(hs, errors, 1e-2) == pytest.approx(np.median(errors[near]))
+    # steps two decades apart: only the powers of ten that have a step near them are candidates
+    assert best_power_of_ten(np.logspace(-12, 0, 7), np.array([5.0, 4, 1, 3, 6, 7, 8])) == 1e-8
 
 
 @pytest.mark.parametrize("args, match", [

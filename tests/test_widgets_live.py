@@ -78,9 +78,21 @@ def test_without_frames_an_explorer_gives_its_verdict_and_draws_nothing(monkeypa
     assert explore() == (verdicts, 0) and drawn > 0
 
 
+def test_an_explorer_built_without_frames_stays_without_them(monkeypatch):
+    # Its layout is fixed by its first frame: one built without frames never draws a frame
+    # with an unsolved layout, even if frames are turned on later.
+    monkeypatch.setenv("GDCORE_EXPLORER_FRAMES", "0")
+    quiet = widgets.SecantExplorer()
+    monkeypatch.setenv("GDCORE_EXPLORER_FRAMES", "1")
+    quiet.update(h=0.5)
+    assert len(quiet.image.value) == 0 and len(widgets.SecantExplorer().image.value) > 0
+
+
 def test_the_websites_frames_refuse_to_build_without_frames(monkeypatch, tmp_path):
     from gdcore.widgets import web
 
     monkeypatch.setenv("GDCORE_EXPLORER_FRAMES", "0")
     with pytest.raises(RuntimeError, match="GDCORE_EXPLORER_FRAMES=0"):
         web.render("LearningRateExplorer", {}, tmp_path)
+    with pytest.raises(RuntimeError, match="GDCORE_EXPLORER_FRAMES=0"):
+        web.render_frames("LearningRateExplorer", {}, 0, 1, str(tmp_path))

@@ -103,9 +103,9 @@ class Template:
 
 
 def _clean_env() -> dict[str, str]:
-    """The grader's environment without what would steer Python, Jupyter, matplotlib or the grader."""
+    """The grader's environment without what would steer Python, Jupyter, matplotlib, gdcore or the grader."""
     return {k: v for k, v in os.environ.items()
-            if not k.startswith(("PYTHON", "JUPYTER", "IPYTHON", "MPL", "GITHUB_", "GRADE_"))}
+            if not k.startswith(("PYTHON", "JUPYTER", "IPYTHON", "MPL", "GITHUB_", "GRADE_", "GDCORE_"))}
 
 
 def _read_tree(folder: Path) -> dict[str, bytes]:

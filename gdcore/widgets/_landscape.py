@@ -8,7 +8,6 @@ are the ones a slider moves.
 from __future__ import annotations
 
 from .. import plotting
-from ._live import frames_wanted
 
 
 class LandscapePanel:
@@ -67,9 +66,9 @@ class FastExplorer:
 
         Contours and their cached backgrounds are what a landscape switch costs;
         drawn in advance, a switch in the notebook is as fast as a slider move.
-        Without frames (:func:`~gdcore.widgets._live.frames_wanted`) there is nothing to prepare.
+        An explorer without frames (see :func:`~gdcore.widgets._live.frames_wanted`) has nothing to prepare.
         """
-        if not frames_wanted():
+        if not self.frames:
             return
         shown = self.values()
         boxes = []

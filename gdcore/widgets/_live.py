@@ -10,8 +10,8 @@ which redraws only the moving artists. ``update`` works without a browser,
 which is how the benchmarks time it.
 
 A run that nobody watches (the grader's kernels) sets the environment
-variable ``GDCORE_EXPLORER_FRAMES=0``: explorers then still compute and say
-their verdict, but draw no frames (see :func:`frames_wanted`).
+variable ``GDCORE_EXPLORER_FRAMES=0``: explorers built then still compute and
+say their verdict, but draw no frames (see :func:`frames_wanted`).
 """
 
 from __future__ import annotations
@@ -38,10 +38,11 @@ FRAME_STYLE = {"text.hinting": "none"}
 
 
 def frames_wanted() -> bool:
-    """Whether explorers draw their frames: yes unless ``GDCORE_EXPLORER_FRAMES=0``.
+    """Whether explorers built now draw their frames: yes unless ``GDCORE_EXPLORER_FRAMES=0``.
 
     Drawing is most of an explorer's time, and only a reader needs it: the
-    grader turns it off in its kernels (no check reads a frame).
+    grader turns it off in its kernels (no check reads a frame). An explorer
+    asks once, when it is built (its layout is fixed by its first frame).
     """
     return os.environ.get("GDCORE_EXPLORER_FRAMES", "1") != "0"
 
@@ -197,8 +198,11 @@ class Explorer:
     fig: Figure
     controls: dict
     blitter: Blitter | None = None
+    #: Whether this explorer draws its frames (:func:`frames_wanted` when it was built).
+    frames: bool = True
 
     def _build_ui(self) -> None:
+        self.frames = frames_wanted()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.verdict = widgets.HTML()
         for control in self.controls.values():
@@ -221,7 +225,7 @@ class Explorer:
         for name, value in values.items():
             self._set_quietly(name, value)
         self.verdict.value = self._draw(**self.values())
-        if not frames_wanted():
+        if not self.frames:
             return
         with mpl.rc_context(FRAME_STYLE):
             self.image.value = self.blitter.render() if self.blitter else render_png(self.fig)

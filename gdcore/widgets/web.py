@@ -253,12 +253,19 @@ def _set_dpi(explorer, dpi: int) -> None:
         explorer.blitter.invalidate()
 
 
+def _require_frames() -> None:
+    if not frames_wanted():
+        raise RuntimeError("GDCORE_EXPLORER_FRAMES=0 is set, so explorers draw no frames; the website's "
+                           "explorers are made of frames: unset it to build the site.")
+
+
 def render_frames(name: str, kwargs: dict, start: int, stop: int, out_dir: str) -> list[dict]:
     """Draw frames ``start:stop`` of explorer ``name`` (built with ``kwargs``) into ``out_dir``.
 
     Each frame is the explorer's own ``update`` at that setting; returns, per
     frame, its verdict (HTML, as the notebook shows it).
     """
+    _require_frames()
     spec = WEB_EXPLORERS[name]
     explorer = _explorer_class(name)(**kwargs)
     _set_dpi(explorer, frame_dpi(explorer, spec))
@@ -277,9 +284,7 @@ def render(name: str, kwargs: dict, out_dir, jobs: int = 2, pool=None) -> dict:
     The frames are split into ``2 * jobs`` runs of the explorer, drawn by
     ``pool`` (an executor) or here. Returns the manifest.
     """
-    if not frames_wanted():
-        raise RuntimeError("GDCORE_EXPLORER_FRAMES=0 is set, so explorers draw no frames; the website's "
-                           "explorers are made of frames: unset it to build the site.")
+    _require_frames()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     spec = WEB_EXPLORERS[name]
