@@ -23,7 +23,7 @@ Requests (each a ``user_expressions`` entry of a silent execute request):
   compute and give their verdict without drawing frames
   (``GDCORE_EXPLORER_FRAMES=0``), unless the grader is asked for
   ``--figures``. No check reads a figure or a frame, and drawing them is
-  about a seventh of the course's time in its kernels.
+  about a third of the time of a chapter that computes little.
 
 Replies are JSON text. Plain JSON values stand for themselves; a JSON object
 is always one tagged value: ``{"$tuple": [...]}``, ``{"$dict": [[k, v], ...]}``,
