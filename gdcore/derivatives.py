@@ -163,6 +163,11 @@ def _steps_and_errors(hs, errors) -> tuple[np.ndarray, np.ndarray]:
     return hs, errors
 
 
+def _within_sqrt10(logs: np.ndarray, centre_log: float) -> np.ndarray:
+    """Which steps (their ``log10``) lie within a factor √10 of the step ``10**centre_log``."""
+    return np.abs(logs - centre_log) <= 0.5 + 1e-9
+
+
 def typical_error(hs, errors, centre: float) -> float:
     """The median of ``errors`` over the steps ``hs`` within a factor √10 of ``centre`` (half a decade either way).
 
@@ -172,7 +177,7 @@ def typical_error(hs, errors, centre: float) -> float:
     """
     hs, errors = _steps_and_errors(hs, errors)
     centre = check_positive(centre, "centre")
-    near = np.abs(np.log10(hs) - np.log10(centre)) <= 0.5 + 1e-9
+    near = _within_sqrt10(np.log10(hs), np.log10(centre))
     if not near.any():
         raise ValueError(f"no step of hs lies within a factor √10 of centre={centre:g}: "
                          f"hs runs from {hs.min():.3g} to {hs.max():.3g}.")
@@ -188,9 +193,12 @@ def best_power_of_ten(hs, errors) -> float:
     """
     hs, errors = _steps_and_errors(hs, errors)
     logs = np.log10(hs)
-    powers = [k for k in range(int(np.ceil(logs.min())), int(np.floor(logs.max())) + 1)
-              if np.any(np.abs(logs - k) <= 0.5 + 1e-9)]  # those with a step near them
-    if not powers:
+    medians = {}  # power k -> the median error of the steps near 10**k
+    for k in range(int(np.ceil(logs.min())), int(np.floor(logs.max())) + 1):
+        near = _within_sqrt10(logs, k)
+        if near.any():
+            medians[k] = float(np.median(errors[near]))
+    if not medians:
         raise ValueError(f"hs must reach over a power of ten, like np.logspace(-12, 0, 121); "
                          f"it runs from {hs.min():.3g} to {hs.max():.3g}.")
-    return min((float(f"1e{k}") for k in powers), key=lambda p: typical_error(hs, errors, p))
+    return float(f"1e{min(medians, key=medians.get)}")

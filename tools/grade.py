@@ -464,7 +464,7 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
                 "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(source)
                 + ", 'kernel_side.py', 'exec'), s.__dict__), '[]')[-1])(__import__('types').ModuleType('_gdgrade'),"
                 " __import__('sys'))", timeout=60)
-            if not figures:  # no check reads a figure or an explorer's frame; drawing them costs
+            if not figures:  # no check reads a figure or an explorer's frame: drawing them is only time
                 await kernel.ask_async("__import__('_gdgrade').without_figures()", timeout=60, interrupt=False)
             deadline = time.monotonic() + timeout  # the time limit counts from a ready kernel: the cells' time
             for index, cell in enumerate(nb.cells):
