@@ -157,16 +157,32 @@ def attacked(tmp_path_factory):
     rewrite = f"import pathlib\np = pathlib.Path({str(own_private / '99_checks.py')!r})\np.write_text(p.read_text().replace('got == 42', 'True'))"
     nbformat.write(edition(FIXTURE, WRONG_99, rewrite), own / "99_rewrite.ipynb")
 
+    # a cell rewrites a private check to pass everything and to put itself back when the grader runs it:
+    # a grader that read the script again after the cells would pass the wrong answer and see no change
+    restore = base / "restore" / "class"
+    restore.mkdir(parents=True)
+    restore_private = base / "restore" / "private"
+    restore_private.mkdir()
+    original = (FIXTURES / "extra" / "99_checks.py").read_text()
+    (restore_private / "99_checks.py").write_text(original)
+    evil = original.replace("got == 42", "True") + f"\nopen(__file__, 'w').write({original!r})\n"
+    restorer = f"import pathlib\npathlib.Path({str(restore_private / '99_checks.py')!r}).write_text({evil!r})"
+    nbformat.write(edition(FIXTURE, WRONG_99, restorer), restore / "99_restore.ipynb")
+
     own_run = grade(own, "--extra", str(own_private))
+    restore_run = grade(restore, "--extra", str(restore_private))
     run = grade(folder, "--extra", str(private))
     stdout, stderr = run.communicate(timeout=600)
     own_out, own_err = own_run.communicate(timeout=600)
+    _, restore_err = restore_run.communicate(timeout=600)
     print("".join(line + "\n" for line in stderr.splitlines() if line.startswith("graded")))
     written = (base / "report.json").read_text()
     time.sleep(6)  # the detached process would have rewritten the report by now
     return {"code": run.returncode, "stdout": stdout, "stderr": stderr, "report": json.loads(written),
             "report_after": (base / "report.json").read_text(), "written": written,
             "own": (own_run.returncode, own_err, (base / "own" / "report.json").exists()),
+            "restore": (restore_run.returncode, restore_err, (base / "restore" / "report.json").exists(),
+                        (restore_private / "99_checks.py").read_text() == evil),
             "executed": base / "executed"}
 
 
@@ -231,4 +247,11 @@ def test_memory_is_limited_and_the_notebook_goes_on(attacked):
 def test_a_change_to_the_grader_or_its_private_checks_stops_the_run_before_any_result(attacked):
     code, stderr, wrote = attacked["own"]
     assert code == 3 and not wrote
+    assert "changed while the notebooks ran" in stderr and "99_checks.py" in stderr
+
+
+def test_a_private_check_rewritten_and_put_back_is_never_run(attacked):
+    code, stderr, wrote, still_rewritten = attacked["restore"]
+    assert still_rewritten  # the grader ran the text it read at the start, never the rewritten file
+    assert code == 3 and not wrote  # and the change, still on disk at the end, stopped the run
     assert "changed while the notebooks ran" in stderr and "99_checks.py" in stderr

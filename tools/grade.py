@@ -203,16 +203,46 @@ def notebook_chapter(nb, name: str, registry: dict) -> int | None:
 # --------------------------------------------------------------------------- running a notebook
 
 
-def extra_scripts(folder: Path | None, chapter: int | None) -> list[Path]:
-    """The private check scripts that apply to a chapter."""
+@dataclass(frozen=True)
+class PrivateScript:
+    """A private check script as it was when the run began: its text is read once, before any kernel runs."""
+
+    path: Path
+    source: str
+
+
+def read_private_scripts(folder: Path | None) -> list[PrivateScript]:
+    """Every private check script in ``folder``, read now. The grader runs these texts, never the files
+    again: a kernel that rewrites a script and puts it back cannot change a verdict of this run."""
     if folder is None or not folder.is_dir():
         return []
-    scripts = []
-    for script in sorted(folder.glob("*.py")):
-        number = chapter_number(script.name)
-        if number is None or number == chapter:
-            scripts.append(script.resolve())
-    return scripts
+    return [PrivateScript(path.resolve(), path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.py"))]
+
+
+def extra_scripts(scripts: list[PrivateScript], chapter: int | None) -> list[PrivateScript]:
+    """The private check scripts that apply to a chapter (``01_*.py`` to chapter 1; one without a number to all)."""
+    return [s for s in scripts if chapter_number(s.path.name) in (None, chapter)]
+
+
+def import_own_code() -> None:
+    """Import, before any kernel runs, every module the grader and its checks can reach (gdcore but its
+    views, which no check imports; tools.remote and tools.sandbox): nothing of the grader's own is read
+    from disk while students' code runs."""
+    import importlib
+    import pkgutil
+
+    import gdcore
+
+    from . import remote, sandbox  # noqa: F401
+
+    def walk(package) -> None:
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            if info.name not in ("gdcore.plotting", "gdcore.widgets"):
+                module = importlib.import_module(info.name)
+                if info.ispkg:
+                    walk(module)
+
+    walk(gdcore)
 
 
 @dataclass
@@ -257,8 +287,8 @@ def run_check(exercise, args, kwargs):
 class StudentNames(dict):
     """The globals of a private script: a name it does not define is the student's, fetched from the kernel."""
 
-    def __init__(self, kernel, script: Path):
-        super().__init__(__name__="__grade_private__", __file__=str(script), __builtins__=builtins)
+    def __init__(self, kernel, script: PrivateScript):
+        super().__init__(__name__="__grade_private__", __file__=str(script.path), __builtins__=builtins)
         self.kernel = kernel
 
     def __missing__(self, name):
@@ -277,7 +307,7 @@ class _NoStudentNames(dict):
         raise KeyError(name)
 
 
-def private_definitions(scripts: list[Path]) -> dict:
+def private_definitions(scripts: list[PrivateScript]) -> dict:
     """The checks the private scripts define (run up to their first use of a student's name), by exercise id.
 
     With them the grader grades the notebook's own calls of a private check
@@ -289,14 +319,15 @@ def private_definitions(scripts: list[Path]) -> dict:
     with private_scope() as (exercises, _):
         for script in scripts:
             try:
-                code = compile(script.read_text(encoding="utf-8"), str(script), "exec")
-                exec(code, _NoStudentNames(__name__="__grade_private__", __file__=str(script), __builtins__=builtins))
+                code = compile(script.source, str(script.path), "exec")
+                exec(code, _NoStudentNames(__name__="__grade_private__", __file__=str(script.path),
+                                           __builtins__=builtins))
             except Exception:  # reported by the full run at the end
                 pass
     return dict(exercises)
 
 
-def run_private(kernel, scripts: list[Path], deferred: list, run: "Execution") -> None:
+def run_private(kernel, scripts: list[PrivateScript], deferred: list, run: "Execution") -> None:
     """Run the private scripts in this process, then grade the notebook's calls of their checks."""
     from gdcore.checks._core import private_scope
 
@@ -305,12 +336,12 @@ def run_private(kernel, scripts: list[Path], deferred: list, run: "Execution") -
     with private_scope() as (exercises, results):
         for script in scripts:
             try:
-                code = compile(script.read_text(encoding="utf-8"), str(script), "exec")
+                code = compile(script.source, str(script.path), "exec")
                 exec(code, StudentNames(kernel, script))  # noqa: S102 (the instructor's own script)
             except BaseException as error:  # noqa: B036
                 if isinstance(error, KeyboardInterrupt):
                     raise
-                run.extra_errors[str(script)] = f"{type(error).__name__}: {error}"
+                run.extra_errors[str(script.path)] = f"{type(error).__name__}: {error}"
         for exercise_id, result in results.items():
             run.trusted[exercise_id] = Trusted(result, len(run.nb.cells))
         for exercise_id, args, kwargs, cell in deferred:
@@ -419,9 +450,10 @@ def wait_for_replies_in_slices(channel) -> None:
     channel.get_msg = get_msg
 
 
-async def execute(run: Execution, sub: Submission, timeout: float, scripts: list[Path], limits, template,
-                  call_timeout: float, figures: bool = False) -> None:
-    """Run ``run.nb`` in a fresh kernel and sandbox, cell by cell, within ``timeout`` seconds in all."""
+async def execute(run: Execution, sub: Submission, timeout: float, scripts: list[PrivateScript], limits, template,
+                  kernel_side: str, call_timeout: float, figures: bool = False) -> None:
+    """Run ``run.nb`` in a fresh kernel and sandbox, cell by cell, within ``timeout`` seconds in all;
+    ``kernel_side`` is the source of tools/kernel_side.py, read once when the run began."""
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
@@ -459,9 +491,8 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
 
             client.kc.execute = execute_cell
             wait_for_replies_in_slices(client.kc.shell_channel)
-            source = KERNEL_SIDE.read_text(encoding="utf-8")
             await kernel.ask_async(
-                "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(source)
+                "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(kernel_side)
                 + ", 'kernel_side.py', 'exec'), s.__dict__), '[]')[-1])(__import__('types').ModuleType('_gdgrade'),"
                 " __import__('sys'))", timeout=60)
             if not figures:  # no check reads a figure or an explorer's frame: drawing them is only time
@@ -784,7 +815,7 @@ def class_submissions(folder: Path) -> list[tuple[str, list[Path]]]:
 class Options:
     timeout: float = DEFAULT_TIMEOUT
     jobs: int = 1
-    extra: Path | None = None
+    extra: list[PrivateScript] = field(default_factory=list)  # read once, at the start (read_private_scripts)
     executed: Path | None = None
     limits: object = None
     call_timeout: float = 60.0
@@ -801,6 +832,7 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
 
     # what every sandbox gets (gdcore compiled, matplotlib's font list), made once and kept in memory
     template = await asyncio.to_thread(Template, Path(gdcore_init).resolve().parent)
+    kernel_side = KERNEL_SIDE.read_text(encoding="utf-8")  # read once: no kernel can change the next one's
     gate = asyncio.Semaphore(opts.jobs)
 
     async def one(sub: Submission) -> NotebookReport:
@@ -811,7 +843,7 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
             run = Execution(sub.nb, 0.0)
             try:
                 await asyncio.wait_for(execute(run, sub, opts.timeout, scripts, opts.limits, template,
-                                               opts.call_timeout, opts.figures), STARTUP + opts.timeout + GRACE)
+                                               kernel_side, opts.call_timeout, opts.figures), STARTUP + opts.timeout + GRACE)
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
                 run.stopped_at = min(run.current, len(run.nb.cells) - 1)
             except Exception as error:  # anything else about one notebook is its problem, never the run's
@@ -922,8 +954,11 @@ def main(argv: list[str] | None = None) -> int:
             sub.chapter = notebook_chapter(sub.nb, sub.path.name, registry)
     import gdcore
 
+    # Before any kernel runs: the grader's code in memory, the private checks' texts read, and the
+    # fingerprint of both on disk taken (a change still there at the end stops the run: exit 3).
+    import_own_code()
     fingerprint = Fingerprint([Path(__file__).resolve().parent, Path(gdcore.__file__).resolve().parent, extra])
-    opts = Options(args.timeout, max(1, args.jobs), extra, executed,
+    opts = Options(args.timeout, max(1, args.jobs), read_private_scripts(extra), executed,
                    Limits(memory_mb=args.memory, cpu_seconds=int(args.timeout) + GRACE + 60), args.call_timeout,
                    args.figures)
     reports = asyncio.run(grade_all(subs, opts, registry, previous_seconds(args.report)))
