@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import resource
+import signal
+import subprocess
+import sys
 import types
 
 import numpy as np
@@ -19,6 +24,7 @@ from gdcore.autodiff import Value
 from gdcore.checks._core import exercise, failed, passed, private_scope
 from tools import remote
 from tools.grade import KERNEL_SIDE
+from tools.sandbox import FILE_SIZE_MB, Limits
 
 
 @pytest.fixture(scope="module")
@@ -155,3 +161,22 @@ def test_a_reply_that_never_comes_still_times_out_at_the_limit():
     with pytest.raises(Empty):
         run_alone(lambda: channel.get_msg(timeout=0.6))
     assert 0.6 <= time.monotonic() - start < 10 * SHELL_POLL_SLICE and channel.polls >= 3
+
+
+
+LIMITED = """\
+import resource, sys
+print(*(resource.getrlimit(getattr(resource, name))[0] for name in sys.argv[1:]))
+"""
+
+
+def test_a_kernel_runs_under_the_sandbox_limits():
+    limits = Limits(memory_mb=300, cpu_seconds=1, processes=40)
+    names = ["RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_CORE", "RLIMIT_NPROC"]
+    shown = subprocess.run([sys.executable, "-c", LIMITED, *names], preexec_fn=limits.apply,
+                           capture_output=True, text=True, check=True).stdout.split()
+    processes = 40 if os.geteuid() != 0 else resource.getrlimit(resource.RLIMIT_NPROC)[0]  # root is exempt
+    assert [int(v) for v in shown] == [300 * 2**20, 1, FILE_SIZE_MB * 2**20, 0, processes]
+    # and the system enforces them: a loop that never ends is stopped after a second of CPU
+    looping = subprocess.run([sys.executable, "-c", "while True: pass"], preexec_fn=limits.apply, timeout=60)
+    assert looping.returncode == -signal.SIGXCPU

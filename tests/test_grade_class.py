@@ -135,6 +135,14 @@ def test_a_missing_class_folder_is_a_usage_error(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_chapters_that_are_not_numbers_are_a_usage_error_before_any_kernel(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        grade.main(["--class", str(tmp_path), "--chapters", "1,two"])
+    assert stopped.value.code == 2
+    assert "expected chapter numbers separated by commas, like 1,2; got '1,two'" in capsys.readouterr().err
+    assert grade.chapter_list(" 2, 1 ,") == [2, 1]
+
+
 def test_a_kernel_that_cannot_start_is_that_notebooks_problem(tmp_path):
     (tmp_path / "chapters").mkdir()
     nbformat.write(solved({}), tmp_path / "chapters" / "99_fixture.ipynb")

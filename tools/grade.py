@@ -36,7 +36,7 @@ subfolder is one student's submission: the gradebook goes to
 ``build/grade/gradebook.csv`` and ``.json``, each student's report and
 executed notebooks to ``build/grade/students/<student>/``. The exit status
 is 0 only when every exercise passed; 3 when the grader's own files or the
-private checks changed during the run (then no result is written).
+private checks changed during the run (then no report is written).
 
 Private checks: ``--extra DIR`` (or ``$GRADE_EXTRA``, or ``grading/extra/`` if
 it exists) is a folder of Python scripts. After a notebook's cells, each
@@ -890,6 +890,14 @@ def longest_first(subs: list[Submission], previous: dict[str, float]) -> list[Su
     return sorted(subs, key=lambda s: (-previous.get(s.path.name, 0.0), -code(s), -len(s.data)))
 
 
+def chapter_list(text: str) -> list[int]:
+    """``--chapters``: chapter numbers separated by commas (``1,2``)."""
+    numbers = [part.strip() for part in text.split(",") if part.strip()]
+    if not numbers or not all(n.isdigit() for n in numbers):
+        raise argparse.ArgumentTypeError(f"expected chapter numbers separated by commas, like 1,2; got {text!r}")
+    return [int(n) for n in numbers]
+
+
 def main(argv: list[str] | None = None) -> int:
     from .sandbox import DEFAULT_MEMORY_MB, Fingerprint, Limits
 
@@ -897,7 +905,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks or folders (default: chapters)")
     parser.add_argument("--class", dest="klass", type=Path, default=None, metavar="DIR",
                         help="grade a class: each subfolder of DIR is one student's submission")
-    parser.add_argument("--chapters", default=os.environ.get("GRADE_CHAPTERS") or None,
+    parser.add_argument("--chapters", type=chapter_list, default=os.environ.get("GRADE_CHAPTERS") or None,
                         help="with --class: the chapters each student should hand in, e.g. 1,2 "
                              "(default: every chapter found in the class)")
     parser.add_argument("--timeout", type=float, default=float(os.environ.get("GRADE_TIMEOUT", DEFAULT_TIMEOUT)),
@@ -963,7 +971,7 @@ def main(argv: list[str] | None = None) -> int:
                    args.figures)
     reports = asyncio.run(grade_all(subs, opts, registry, previous_seconds(args.report)))
     if args.klass is not None:
-        wanted = ([int(c) for c in str(args.chapters).split(",") if c.strip()] if args.chapters
+        wanted = (args.chapters if args.chapters
                   else sorted({r.chapter_number for r in reports if r.chapter_number is not None}))
         catalog = dict(registry)  # and the private checks' exercises, as the class's reports show them
         for r in reports:
@@ -996,8 +1004,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # Optional extras of jsonschema that the grader never uses: nbformat validates notebooks with fastjsonschema,
-# and its schemas check no string formats. With rfc3987-syntax installed (a dependency of nbgrader's
-# jupyter-events), `import jsonschema` compiles 38 grammars, seconds of CPU at every start of the grader.
+# and its schemas check no string formats. Where they are installed (some releases of jupyter-events, which
+# nbgrader needs, bring rfc3987-syntax, which builds its grammars when imported), `import jsonschema` would
+# import them at every start of the grader.
 UNUSED_IMPORTS = ("rfc3987_syntax", "isoduration")
 
 

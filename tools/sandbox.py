@@ -2,9 +2,12 @@
 
 Each notebook gets a new temporary folder that holds only a copy of that
 notebook (the kernel's working directory, first on its import path) and a
-copy of gdcore (first on ``PYTHONPATH``), so that whatever the kernel damages
-is its own copy, never the grader's files, another submission or a later
-run. The kernel starts in a session of its own with resource limits (memory,
+copy of gdcore (first on ``PYTHONPATH``), so that what the kernel damages
+through what it imported is its own copy, never the grader's files, another
+submission or a later run (a kernel that looks for the grader's files on
+disk can still write them, as the grading user: the grader reads all it
+runs before any kernel starts, and docs/coursework.md says how to keep
+them read-only). The kernel starts in a session of its own with resource limits (memory,
 CPU time, file size, processes); at the end its whole process group is
 killed, and so is every process that still carries the run's token in its
 environment (a child that left the group with ``setsid``). The grader also
