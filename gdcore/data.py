@@ -15,6 +15,7 @@ README for sources, licences and attribution; all are CC BY 4.0):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -62,15 +63,18 @@ class Dataset:
 # The shipped real data
 # --------------------------------------------------------------------------- #
 
-def _read_tsv(filename: str) -> tuple[list[str], np.ndarray]:
-    """The header and the rows (as strings) of a packaged tab-separated file."""
+@functools.cache
+def _read_tsv(filename: str) -> tuple[tuple[str, ...], np.ndarray]:
+    """The header and the rows (as strings, read-only) of a packaged tab-separated file, read once
+    per process (the grader reads them all before any student's code runs)."""
     path = DATA_DIR / filename
     if not path.exists():
         raise FileNotFoundError(f"the data file {filename} is missing from gdcore/data/; "
                                 "reinstall gdcore (it ships its data sets).")
     with open(path, encoding="utf-8") as handle:
-        header = handle.readline().rstrip("\n").split("\t")
+        header = tuple(handle.readline().rstrip("\n").split("\t"))
     rows = np.loadtxt(path, delimiter="\t", skiprows=1, dtype=str, ndmin=2)
+    rows.flags.writeable = False
     return header, rows
 
 

@@ -255,3 +255,73 @@ def test_a_private_check_rewritten_and_put_back_is_never_run(attacked):
     assert still_rewritten  # the grader ran the text it read at the start, never the rewritten file
     assert code == 3 and not wrote  # and the change, still on disk at the end, stopped the run
     assert "changed while the notebooks ran" in stderr and "99_checks.py" in stderr
+
+
+# The grader under an audit hook (sys.addaudithook): what it opens and imports from the first
+# student cell until it compares its fingerprint at the end.
+AUDIT = """
+import json, sys
+import nbclient.client
+from tools import grade, sandbox
+
+state = {"on": False, "events": []}
+
+def hook(event, args):
+    if state["on"] and event in ("open", "import"):
+        state["events"].append([event, str(args[0])])
+
+sys.addaudithook(hook)
+cell = nbclient.client.NotebookClient.async_execute_cell
+
+async def first_cell_starts_the_watch(self, *args, **kwargs):
+    state["on"] = True
+    return await cell(self, *args, **kwargs)
+
+nbclient.client.NotebookClient.async_execute_cell = first_cell_starts_the_watch
+changed = sandbox.Fingerprint.changed
+
+def end_of_the_watch(self):
+    state["on"] = False
+    return changed(self)
+
+sandbox.Fingerprint.changed = end_of_the_watch
+code = grade.main(sys.argv[1:])
+print(json.dumps({"code": code, "events": state["events"]}))
+"""
+
+# A private check that reads gdcore's data sets when it runs, as a check that fits a model may.
+READS_DATA = """
+from gdcore import data
+from gdcore.checks._core import exercise, failed, passed
+
+
+@exercise("99.3-private", "double, on the airfoil's first target")
+def check_double_data(double):
+    y = float(data.load_airfoil().y[0])
+    return passed("ok") if double(y) == 2 * y else failed("no")
+
+
+check_double_data(double)
+"""
+
+
+def test_nothing_of_the_grader_is_read_from_disk_while_students_code_runs(tmp_path):
+    import site
+
+    folder, private = tmp_path / "class", tmp_path / "private"
+    folder.mkdir()
+    private.mkdir()
+    (private / "99_checks.py").write_bytes((FIXTURES / "extra" / "99_checks.py").read_bytes())
+    (private / "99_data.py").write_text(READS_DATA)
+    for name in ("99_a.ipynb", "99_b.ipynb"):  # one kernel at a time: the second starts after the first's cells
+        nbformat.write(edition(FIXTURE, RIGHT_99), folder / name)
+    env = {k: v for k, v in os.environ.items() if k != "GRADE_EXTRA"}
+    done = subprocess.run([sys.executable, "-c", AUDIT, str(folder), "--jobs", "1", "--extra", str(private),
+                           "--report", str(tmp_path / "report.json"), "--executed", str(tmp_path / "executed")],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0, done.stderr[-2000:]  # every check passed, the data check among them
+    assert [e for e in result["events"] if e[0] == "import"] == []
+    guarded = [str(ROOT), sys.prefix, *site.getsitepackages()]  # the grader, gdcore, the venv, its kernel specs
+    read = [path for event, path in result["events"] if event == "open" and path.startswith(tuple(guarded))]
+    assert read == []

@@ -17,8 +17,10 @@ called and with what (``gdcore.checks._core.CALLS``), and runs its own copy
 of each check, in this process, on those answers: a number as plain data, a
 function through a proxy that calls it in the kernel and reads its result
 back as plain data (``tools/remote.py``). So a pass earned before a crash is
-kept, and nothing the student's code does in its kernel changes a verdict or
-a point.
+kept, and nothing the student's code does to its kernel (patching gdcore,
+numpy, builtins, print) changes a verdict or a point. What the grader runs it
+reads before any kernel starts; what a kernel can still do to the machine,
+as the grading user, is in docs/coursework.md ("What is trusted").
 
 A notebook's chapter is found from its content (its ``### Exercise N.k``
 headings and stubs, else its check calls, else its ``NN_`` name), and every
@@ -226,12 +228,14 @@ def extra_scripts(scripts: list[PrivateScript], chapter: int | None) -> list[Pri
 
 def import_own_code() -> None:
     """Import, before any kernel runs, every module the grader and its checks can reach (gdcore but its
-    views, which no check imports; tools.remote and tools.sandbox): nothing of the grader's own is read
-    from disk while students' code runs."""
+    views, which no check imports; tools.remote and tools.sandbox), and read gdcore's data sets (a check
+    may fit a model to one): nothing of gdcore's or the grader's own is read from disk while students'
+    code runs."""
     import importlib
     import pkgutil
 
     import gdcore
+    from gdcore import data
 
     from . import remote, sandbox  # noqa: F401
 
@@ -243,6 +247,39 @@ def import_own_code() -> None:
                     walk(module)
 
     walk(gdcore)
+    for name in dir(data):
+        if name.startswith("load_"):
+            getattr(data, name)()  # kept in memory by gdcore.data from now on
+
+
+def pinned_kernel_manager(kernel_name: str = "python3") -> type:
+    """A kernel manager class whose kernel spec is the one read now, started by jupyter_client's local
+    provisioner. Without it every kernel start reads the spec from Jupyter's data folders again, and a
+    spec that names another provisioner makes jupyter_client look for one on the grader's import path:
+    a kernel that can write there would run code in the grader."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    spec.metadata = {k: v for k, v in spec.metadata.items() if k != "kernel_provisioner"}
+    KernelProvisionerFactory.instance()  # finds the installed provisioners now, once
+
+    class PinnedKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self):
+            return spec
+
+    return PinnedKernelManager
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every notebook of a run gets, made once, before any kernel runs."""
+
+    template: object  # tools.sandbox.Template: the sandbox's gdcore and matplotlib's font list
+    kernel_side: str  # the source of tools/kernel_side.py
+    kernel_manager: type  # pinned_kernel_manager()
 
 
 @dataclass
@@ -450,10 +487,9 @@ def wait_for_replies_in_slices(channel) -> None:
     channel.get_msg = get_msg
 
 
-async def execute(run: Execution, sub: Submission, timeout: float, scripts: list[PrivateScript], limits, template,
-                  kernel_side: str, call_timeout: float, figures: bool = False) -> None:
-    """Run ``run.nb`` in a fresh kernel and sandbox, cell by cell, within ``timeout`` seconds in all;
-    ``kernel_side`` is the source of tools/kernel_side.py, read once when the run began."""
+async def execute(run: Execution, sub: Submission, timeout: float, scripts: list[PrivateScript], limits,
+                  prepared: Prepared, call_timeout: float, figures: bool = False) -> None:
+    """Run ``run.nb`` in a fresh kernel and sandbox, cell by cell, within ``timeout`` seconds in all."""
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
@@ -463,7 +499,8 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
     nb = run.nb
     run.definitions = await asyncio.to_thread(private_definitions, scripts)
     run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in run.definitions.items()}
-    sandbox = Sandbox(sub.path.name if sub.path.suffix == ".ipynb" else "notebook.ipynb", sub.data, template, limits)
+    sandbox = Sandbox(sub.path.name if sub.path.suffix == ".ipynb" else "notebook.ipynb", sub.data, prepared.template,
+                      limits)
     replies: dict[int, dict] = {}  # cell index -> its execute reply, which carries the calls the cell made
 
     def executed(cell, cell_index, execute_reply):
@@ -471,7 +508,8 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
 
     # shut down "immediate": the kernel is killed at once (its process group and token too, in sandbox.end),
     # rather than asked to exit and waited for; nothing it would do on a graceful exit is graded
-    client = NotebookClient(nb, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=prepared.kernel_manager,
+                            allow_errors=True, interrupt_on_timeout=True,
                             record_timing=False, shutdown_kernel="immediate", on_cell_executed=executed,
                             resources={"metadata": {"path": str(sandbox.work)}})
     start = time.monotonic()
@@ -492,7 +530,7 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
             client.kc.execute = execute_cell
             wait_for_replies_in_slices(client.kc.shell_channel)
             await kernel.ask_async(
-                "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(kernel_side)
+                "(lambda s, t: (t.modules.__setitem__('_gdgrade', s), exec(compile(" + repr(prepared.kernel_side)
                 + ", 'kernel_side.py', 'exec'), s.__dict__), '[]')[-1])(__import__('types').ModuleType('_gdgrade'),"
                 " __import__('sys'))", timeout=60)
             if not figures:  # no check reads a figure or an explorer's frame: drawing them is only time
@@ -830,9 +868,10 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
 
     from .sandbox import Template
 
-    # what every sandbox gets (gdcore compiled, matplotlib's font list), made once and kept in memory
-    template = await asyncio.to_thread(Template, Path(gdcore_init).resolve().parent)
-    kernel_side = KERNEL_SIDE.read_text(encoding="utf-8")  # read once: no kernel can change the next one's
+    # what every sandbox gets (gdcore compiled, matplotlib's font list), made once and kept in memory;
+    # the kernel side and the kernel spec read once: no kernel can change what the next one gets
+    prepared = Prepared(await asyncio.to_thread(Template, Path(gdcore_init).resolve().parent),
+                        KERNEL_SIDE.read_text(encoding="utf-8"), pinned_kernel_manager())
     gate = asyncio.Semaphore(opts.jobs)
 
     async def one(sub: Submission) -> NotebookReport:
@@ -842,8 +881,8 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
             scripts = extra_scripts(opts.extra, sub.chapter)
             run = Execution(sub.nb, 0.0)
             try:
-                await asyncio.wait_for(execute(run, sub, opts.timeout, scripts, opts.limits, template,
-                                               kernel_side, opts.call_timeout, opts.figures), STARTUP + opts.timeout + GRACE)
+                await asyncio.wait_for(execute(run, sub, opts.timeout, scripts, opts.limits, prepared,
+                                               opts.call_timeout, opts.figures), STARTUP + opts.timeout + GRACE)
             except asyncio.TimeoutError:  # the kernel ignored the interrupt: it has been shut down
                 run.stopped_at = min(run.current, len(run.nb.cells) - 1)
             except Exception as error:  # anything else about one notebook is its problem, never the run's
