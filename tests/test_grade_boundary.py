@@ -8,6 +8,7 @@ the checks receive.
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import os
@@ -180,3 +181,22 @@ def test_a_kernel_runs_under_the_sandbox_limits():
     # and the system enforces them: a loop that never ends is stopped after a second of CPU
     looping = subprocess.run([sys.executable, "-c", "while True: pass"], preexec_fn=limits.apply, timeout=60)
     assert looping.returncode == -signal.SIGXCPU
+
+
+def test_a_students_text_is_one_inert_line_in_the_table_the_gradebook_and_the_summary(tmp_path):
+    from tools import grade
+
+    text = "=HYPERLINK(\"http://evil.example\")\nalice  1.1  1/1  yes\x1b[2K ![x](https://evil.example/t.png) <img>|"
+    report = grade.NotebookReport("01_x.ipynb", "01_x", student="=bob\nmallory")
+    report.rows.append(grade.Row("01_x.ipynb", "01_x", "1.1", "t", 1.0, 0.0, "failed", text, "=bob\nmallory"))
+    table = grade.table([report])
+    assert len(table.splitlines()) == 3 and "\x1b" not in table  # header, rule, one row
+    summary = grade.markdown([report], grade.totals([report]))
+    assert "![x](" not in summary and "<img>" not in summary and "\x1b" not in summary
+    assert summary.splitlines()[-1].count(" | ") == 4  # the row's five cells, the bar in the text escaped
+    grade.write_class([report], tmp_path)
+    with (tmp_path / "gradebook.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["student"], r["feedback"][:12]) for r in rows] == [("'=bob mallory", "'=HYPERLINK(")]
+    assert "\n" not in rows[0]["feedback"]
+    assert grade.CHECK_ID.fullmatch("1.2-private") and not grade.CHECK_ID.fullmatch("=HYPERLINK(1)")

@@ -289,8 +289,10 @@ code = grade.main(sys.argv[1:])
 print(json.dumps({"code": code, "events": state["events"]}))
 """
 
-# A private check that reads gdcore's data sets when it runs, as a check that fits a model may.
+# A private check that reads gdcore's data sets when it runs, as a check that fits a model may, and
+# overflows on the way (a warning would be printed with its source line, read from disk).
 READS_DATA = """
+import numpy as np
 from gdcore import data
 from gdcore.checks._core import exercise, failed, passed
 
@@ -298,7 +300,8 @@ from gdcore.checks._core import exercise, failed, passed
 @exercise("99.3-private", "double, on the airfoil's first target")
 def check_double_data(double):
     y = float(data.load_airfoil().y[0])
-    return passed("ok") if double(y) == 2 * y else failed("no")
+    huge = np.float64(1e308) * double(y)
+    return passed("ok") if double(y) == 2 * y and np.isinf(huge) else failed("no")
 
 
 check_double_data(double)
@@ -321,7 +324,47 @@ def test_nothing_of_the_grader_is_read_from_disk_while_students_code_runs(tmp_pa
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["code"] == 0, done.stderr[-2000:]  # every check passed, the data check among them
+    assert "Warning" not in done.stderr
     assert [e for e in result["events"] if e[0] == "import"] == []
-    guarded = [str(ROOT), sys.prefix, *site.getsitepackages()]  # the grader, gdcore, the venv, its kernel specs
+    # the grader, gdcore, the private checks, the venv and its kernel specs, the standard library
+    guarded = [str(ROOT), str(private), sys.prefix, sys.base_prefix, *site.getsitepackages()]
     read = [path for event, path in result["events"] if event == "open" and path.startswith(tuple(guarded))]
     assert read == []
+
+
+# A private script that uses the student's function before it defines its check (so the grader cannot
+# know that check before the notebook runs), then calls the check on data of its own.
+SCRIPT_VERDICT = """
+from gdcore.checks._core import exercise, failed, passed
+
+got = double(21)
+
+
+@exercise("99.3-private", "double, as the script calls it")
+def check_doubled(value):
+    return passed("ok") if value == 42 else failed(f"double(21) gave {value!r}")
+
+
+check_doubled(got)
+"""
+
+FORGED_CALL = """\
+import gdcore.checks._core as core
+core.CALLS.append(("99.3-private", (42,), {}))  # a call of the script's check, with the right value
+core.CALLS.append(("=HYPERLINK(1)", (), {}))     # an id that is no check id: never reaches the report
+"""
+
+
+def test_a_forged_call_does_not_override_a_private_scripts_own_verdict(tmp_path):
+    folder, private = tmp_path / "class", tmp_path / "private"
+    folder.mkdir()
+    private.mkdir()
+    (private / "99_checks.py").write_bytes((FIXTURES / "extra" / "99_checks.py").read_bytes())
+    (private / "99_script.py").write_text(SCRIPT_VERDICT)
+    nbformat.write(edition(FIXTURE, WRONG_99, FORGED_CALL), folder / "99_forged.ipynb")
+    run = grade(folder, "--extra", str(private))
+    _, stderr = run.communicate(timeout=300)
+    report = json.loads((tmp_path / "report.json").read_text())
+    got = {r["exercise"]: r for r in report["exercises"]}
+    assert got["99.3-private"]["status"] == "failed" and "gave 23" in got["99.3-private"]["feedback"]
+    assert set(got) == {"99.1", "99.2", "99.3-private"}, stderr[-2000:]

@@ -72,12 +72,14 @@ import asyncio
 import atexit
 import builtins
 import csv
+import html
 import json
 import math
 import os
 import re
 import sys
 import time
+import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -314,10 +316,14 @@ def book_exercises():
 
 
 def run_check(exercise, args, kwargs):
-    """The grader's own check on the student's answers (in a worker thread, in a private scope)."""
+    """The grader's own check on the student's answers (in a worker thread, in a private scope, with
+    numpy's floating-point warnings off: an answer such as 1e308 overflows in a check, which then fails,
+    and a warning would only print a line of the check's source, read from disk, into the grader's output)."""
+    import numpy as np
+
     from gdcore.checks._core import private_scope
 
-    with private_scope():
+    with private_scope(), np.errstate(all="ignore"):
         return exercise.check(*args, **kwargs)
 
 
@@ -370,7 +376,9 @@ def run_private(kernel, scripts: list[PrivateScript], deferred: list, run: "Exec
 
     from .remote import AnswerError
 
-    with private_scope() as (exercises, results):
+    import numpy as np
+
+    with private_scope() as (exercises, results), np.errstate(all="ignore"):
         for script in scripts:
             try:
                 code = compile(script.source, str(script.path), "exec")
@@ -379,15 +387,17 @@ def run_private(kernel, scripts: list[PrivateScript], deferred: list, run: "Exec
                 if isinstance(error, KeyboardInterrupt):
                     raise
                 run.extra_errors[str(script.path)] = f"{type(error).__name__}: {error}"
-        for exercise_id, result in results.items():
-            run.trusted[exercise_id] = Trusted(result, len(run.nb.cells))
         for exercise_id, args, kwargs, cell in deferred:
             exercise = exercises.get(exercise_id)
             if exercise is None:
                 run.unknown[exercise_id] = cell
                 continue
+            if exercise_id in results:  # the script called this check itself, with its own data: that verdict counts
+                continue
             decoded, named, refused = _decode_call(kernel, exercise_id, exercise, args, kwargs)
             run.trusted[exercise_id] = Trusted(refused or exercise.check(*decoded, **named), cell)
+        for exercise_id, result in results.items():
+            run.trusted[exercise_id] = Trusted(result, len(run.nb.cells))
         run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in exercises.items()}
 
 
@@ -404,15 +414,20 @@ def _decode_call(kernel, exercise_id: str, exercise, args, kwargs):
         return None, None, CheckResult(exercise_id, exercise.title, False, error.feedback, exercise.points)
 
 
+CHECK_ID = re.compile(r"\d{1,3}\.\d{1,3}(-[A-Za-z0-9_.-]{1,40})?")  # "1.2", "1.2-private"
+MAX_CALLS = 200  # check calls one cell may report
+
+
 def _valid_calls(reply) -> list:
-    """The kernel's list of check calls, kept only where it has the expected plain shape."""
+    """The kernel's list of check calls, kept only where it has the expected plain shape and names a
+    check id of the book's form (an id becomes report text, so nothing else of the kernel's is kept)."""
     if type(reply) is not list:
         return []
     calls = []
-    for item in reply:
-        if (type(item) is list and len(item) == 3 and type(item[0]) is str and type(item[1]) is list
-                and type(item[2]) is list and all(type(p) is list and len(p) == 2 and type(p[0]) is str
-                                                  for p in item[2])):
+    for item in reply[:MAX_CALLS]:
+        if (type(item) is list and len(item) == 3 and type(item[0]) is str and CHECK_ID.fullmatch(item[0])
+                and type(item[1]) is list and type(item[2]) is list
+                and all(type(p) is list and len(p) == 2 and type(p[0]) is str for p in item[2])):
             calls.append(item)
     return calls
 
@@ -701,11 +716,27 @@ def _passed(row: Row) -> str:
     return {"passed": "yes", "failed": "no"}.get(row.status, row.status)
 
 
+# Control characters (newlines, terminal escapes, bidirectional overrides): a student's text, such as the
+# message of an exception their code raised, is one line wherever the grader shows it.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+
+
+def one_line(text) -> str:
+    return _CONTROL.sub(" ", str(text))
+
+
+def spreadsheet_text(text) -> str:
+    """A text cell of the gradebook as a spreadsheet shows it: one line, never a formula."""
+    text = one_line(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def table(reports: list[NotebookReport]) -> str:
     rows = [row for r in reports for row in r.rows]
     students = any(row.student for row in rows)
     header = (("student",) if students else ()) + ("chapter", "exercise", "points", "passed", "feedback")
-    cells = [header] + [((r.student,) if students else ()) + (r.chapter, r.exercise, _points(r), _passed(r), r.feedback)
+    cells = [header] + [tuple(map(one_line, ((r.student,) if students else ())
+                                  + (r.chapter, r.exercise, _points(r), _passed(r), r.feedback)))
                         for r in rows]
     n = len(header) - 1
     widths = [max(len(c[i]) for c in cells) for i in range(n)]
@@ -729,8 +760,8 @@ def summary_line(t: dict) -> str:
 
 
 def markdown(reports: list[NotebookReport], t: dict) -> str:
-    def esc(text: str) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
+    def esc(text: str) -> str:  # one line in a table cell: no HTML, no link, no picture (brackets escaped)
+        return re.sub(r"([\\\[\]|])", r"\\\1", html.escape(one_line(text), quote=False))
 
     icon = {"passed": "✅ yes", "failed": "❌ no", "not attempted": "⬜ not attempted"}
     lines = ["## Exercises", "", summary_line(t), ""]
@@ -809,7 +840,8 @@ def write_class(reports: list[NotebookReport], out: Path) -> dict:
     with open(out / "gradebook.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=GRADEBOOK_FIELDS)
         writer.writeheader()
-        writer.writerows(lines)
+        writer.writerows({k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in line.items()}
+                         for line in lines)
     students = sorted({r.student for r in reports})
     per_student = {}
     for student in students:
@@ -901,7 +933,7 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
                     report.problem = report.problem or f"its executed copy could not be written ({type(error).__name__})"
             cpu = f" ({report.cpu_seconds:g} s of CPU in its kernel)" if report.cpu_seconds is not None else ""
             who = f"{sub.student}/" if sub.student else ""
-            print(f"graded {who}{sub.path.name} in {run.seconds:.0f} s{cpu}", file=sys.stderr, flush=True)
+            print(f"graded {one_line(who + sub.path.name)} in {run.seconds:.0f} s{cpu}", file=sys.stderr, flush=True)
             return report
 
     order = longest_first(subs, previous or {})
@@ -935,6 +967,12 @@ def chapter_list(text: str) -> list[int]:
     if not numbers or not all(n.isdigit() for n in numbers):
         raise argparse.ArgumentTypeError(f"expected chapter numbers separated by commas, like 1,2; got {text!r}")
     return [int(n) for n in numbers]
+
+
+def show_warning_without_source(message, category, filename, lineno, file=None, line=None) -> None:
+    """Python's warning printer reads the warning's source line from disk: this one does not (the grader
+    reads nothing of its own once students' code runs)."""
+    print(f"{filename}:{lineno}: {category.__name__}: {one_line(message)}", file=file or sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1004,6 +1042,7 @@ def main(argv: list[str] | None = None) -> int:
     # Before any kernel runs: the grader's code in memory, the private checks' texts read, and the
     # fingerprint of both on disk taken (a change still there at the end stops the run: exit 3).
     import_own_code()
+    warnings.showwarning = show_warning_without_source
     fingerprint = Fingerprint([Path(__file__).resolve().parent, Path(gdcore.__file__).resolve().parent, extra])
     opts = Options(args.timeout, max(1, args.jobs), read_private_scripts(extra), executed,
                    Limits(memory_mb=args.memory, cpu_seconds=int(args.timeout) + GRACE + 60), args.call_timeout,
@@ -1030,13 +1069,13 @@ def main(argv: list[str] | None = None) -> int:
     print(table(reports))
     print()
     for problem in t["problems"]:
-        print(f"problem: {problem}")
+        print(f"problem: {one_line(problem)}")
     print(summary_line(t))
     write_reports(reports, t, args.report)
     if args.klass is not None:
         per_student = write_class(reports, out)
         for student, s in per_student.items():
-            print(f"{student}: {s['score']:g}/{s['points']:g}")
+            print(f"{one_line(student)}: {s['score']:g}/{s['points']:g}")
         print(f"Gradebook: {out / 'gradebook.csv'}")
     ok = t["passed"] == t["exercises"] and not t["problems"]
     return 0 if ok else 1
