@@ -370,14 +370,28 @@ def private_definitions(scripts: list[PrivateScript]) -> dict:
     return dict(exercises)
 
 
-def run_private(kernel, scripts: list[PrivateScript], deferred: list, run: "Execution") -> None:
-    """Run the private scripts in this process, then grade the notebook's calls of their checks."""
-    from gdcore.checks._core import private_scope
+@dataclass
+class PrivateOutcome:
+    """What the private scripts gave one notebook: verdicts, calls of unknown checks, scripts that raised,
+    and the catalogue of their checks (``Execution``'s fields of the same names)."""
 
-    from .remote import AnswerError
+    trusted: dict = field(default_factory=dict)
+    unknown: dict = field(default_factory=dict)
+    extra_errors: dict = field(default_factory=dict)
+    private: dict = field(default_factory=dict)
 
+
+def run_private(kernel, scripts: list[PrivateScript], deferred: list, cells: int) -> PrivateOutcome:
+    """Run the private scripts in this process, then grade the notebook's calls of their checks.
+
+    It runs in a worker thread and returns what it found rather than writing it into the notebook's
+    ``Execution``: a thread outlives the time limit that gave up on it, and must not change a report
+    that is being written."""
     import numpy as np
 
+    from gdcore.checks._core import private_scope
+
+    out = PrivateOutcome()
     with private_scope() as (exercises, results), np.errstate(all="ignore"):
         for script in scripts:
             try:
@@ -386,19 +400,20 @@ def run_private(kernel, scripts: list[PrivateScript], deferred: list, run: "Exec
             except BaseException as error:  # noqa: B036
                 if isinstance(error, KeyboardInterrupt):
                     raise
-                run.extra_errors[str(script.path)] = f"{type(error).__name__}: {error}"
+                out.extra_errors[str(script.path)] = f"{type(error).__name__}: {error}"
         for exercise_id, args, kwargs, cell in deferred:
             exercise = exercises.get(exercise_id)
             if exercise is None:
-                run.unknown[exercise_id] = cell
+                out.unknown[exercise_id] = cell
                 continue
             if exercise_id in results:  # the script called this check itself, with its own data: that verdict counts
                 continue
             decoded, named, refused = _decode_call(kernel, exercise_id, exercise, args, kwargs)
-            run.trusted[exercise_id] = Trusted(refused or exercise.check(*decoded, **named), cell)
+            out.trusted[exercise_id] = Trusted(refused or exercise.check(*decoded, **named), cell)
         for exercise_id, result in results.items():
-            run.trusted[exercise_id] = Trusted(result, len(run.nb.cells))
-        run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in exercises.items()}
+            out.trusted[exercise_id] = Trusted(result, cells)
+        out.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in exercises.items()}
+    return out
 
 
 def _decode_call(kernel, exercise_id: str, exercise, args, kwargs):
@@ -567,7 +582,11 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
                     break
             run.current = len(nb.cells)
             if scripts or deferred:
-                await asyncio.to_thread(run_private, kernel, scripts, deferred, run)
+                private = await asyncio.to_thread(run_private, kernel, scripts, deferred, len(nb.cells))
+                run.trusted.update(private.trusted)
+                run.unknown.update(private.unknown)
+                run.extra_errors.update(private.extra_errors)
+                run.private = private.private
             run.unknown.update({d[0]: d[3] for d in deferred if d[0] not in run.trusted and not scripts})
             try:
                 usage = await kernel.ask_async("__import__('json').dumps((lambda u: round(u.ru_utime + u.ru_stime, 1))"
