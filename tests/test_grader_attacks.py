@@ -308,14 +308,20 @@ check_double_data(double)
 """
 
 
-def test_nothing_of_the_grader_is_read_from_disk_while_students_code_runs(tmp_path):
-    import site
-
+def class_and_private(tmp_path: Path, script: str) -> tuple[Path, Path]:
+    """An empty class folder and a private folder with the fixture's trusted checks and ``script``."""
     folder, private = tmp_path / "class", tmp_path / "private"
     folder.mkdir()
     private.mkdir()
     (private / "99_checks.py").write_bytes((FIXTURES / "extra" / "99_checks.py").read_bytes())
-    (private / "99_data.py").write_text(READS_DATA)
+    (private / "99_script.py").write_text(script)
+    return folder, private
+
+
+def test_nothing_of_the_grader_is_read_from_disk_while_students_code_runs(tmp_path):
+    import site
+
+    folder, private = class_and_private(tmp_path, READS_DATA)
     for name in ("99_a.ipynb", "99_b.ipynb"):  # one kernel at a time: the second starts after the first's cells
         nbformat.write(edition(FIXTURE, RIGHT_99), folder / name)
     env = {k: v for k, v in os.environ.items() if k != "GRADE_EXTRA"}
@@ -356,11 +362,7 @@ core.CALLS.append(("=HYPERLINK(1)", (), {}))     # an id that is no check id: ne
 
 
 def test_a_forged_call_does_not_override_a_private_scripts_own_verdict(tmp_path):
-    folder, private = tmp_path / "class", tmp_path / "private"
-    folder.mkdir()
-    private.mkdir()
-    (private / "99_checks.py").write_bytes((FIXTURES / "extra" / "99_checks.py").read_bytes())
-    (private / "99_script.py").write_text(SCRIPT_VERDICT)
+    folder, private = class_and_private(tmp_path, SCRIPT_VERDICT)
     nbformat.write(edition(FIXTURE, WRONG_99, FORGED_CALL), folder / "99_forged.ipynb")
     run = grade(folder, "--extra", str(private))
     _, stderr = run.communicate(timeout=300)
