@@ -44,3 +44,28 @@ def test_distinct_shows_just_enough_digits():
 def test_bound_is_the_next_power_of_ten():
     assert _answers.bound(5.6e-12) == "1e-11"
     assert _answers.bound(1e-3) == "1e-2"
+
+
+ABSURD = [1e308, -1e308, 1e300, 1e-300, 5e-324, 0.0, -0.0, 2**80, float("inf"), float("nan"), np.float64(1e308)]
+
+
+def test_a_check_meets_an_absurd_number_with_a_failed_verdict_and_no_warning():
+    """Every check that takes numbers fails on these answers (none is right), in a sentence, and warns of
+    nothing: a warning from inside gdcore would be the student's only clue, and the grader prints none."""
+    import inspect
+    import warnings
+
+    from gdcore.checks import EXERCISES
+    from gdcore.checks._core import private_scope
+
+    tried = 0
+    for exercise_id, exercise in sorted(EXERCISES.items()):
+        arity = len(inspect.signature(exercise.check).parameters)
+        for value in ABSURD:
+            with warnings.catch_warnings(record=True) as caught, private_scope():  # the book's results untouched
+                warnings.simplefilter("always")
+                result = exercise.check(*[value] * arity)
+            assert [str(w.message) for w in caught] == [], (exercise_id, value)
+            assert not result.passed and result.message, (exercise_id, value)
+            tried += 1
+    assert tried >= 11 * 30

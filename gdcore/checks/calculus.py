@@ -168,7 +168,7 @@ def check_predicted_step(h_predicted):
     """``h_predicted`` should be (3·ε_mach·|f(0)|/|f'''(0)|)^(1/3) for f(x) = exp(10x), within 30 %."""
     h = positive(h_predicted, "h_predicted", "1e-4")
     right = predicted_best_step(1.0, SCALE**3)
-    if abs(h / right - 1) <= 0.3:
+    if abs(h - right) <= 0.3 * right:  # within 30 % (a difference: 1e308 / right would overflow)
         return passed(f"h = {fmt(h, 2)}: with |f'''(0)| = 1000 the truncation error is a thousand times "
                       f"that of exp(x), so the best step is 1000^(1/3) = 10 times smaller than for exp at 0. "
                       f"Now measure it (the next cell).")
@@ -192,7 +192,7 @@ def check_predicted_step(h_predicted):
         "truncation error is ∝ h² (with |f'''|/6), which gives a cube root.": 2 * np.sqrt(EPS / SCALE**2),
     }
     for hint, value in candidates.items():
-        if abs(h / value - 1) <= 0.3:
+        if abs(h - value) <= 0.3 * value:
             return failed(f"h = {fmt(h, 2)} is not the predicted balance. {hint}")
     where = "larger" if h > right else "smaller"
     return failed(f"h = {fmt(h, 2)} is not the predicted balance: it is {where} than the balance by more "

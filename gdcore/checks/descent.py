@@ -98,7 +98,8 @@ def check_largest_stable_lr(lr_max):
         return failed(f"lr_max should be a positive learning rate like 0.1; got {lr!r}.")
     limit = _LINE.stability_limit
     printed = round(limit, 4)  # what section 3.3 prints for 2/λ_max
-    factor = _LINE.contraction(lr)
+    with np.errstate(over="ignore"):  # an absurd lr (1e308) overflows to a factor of inf, which the message says
+        factor = _LINE.contraction(lr)
     if lr > max(limit, printed):
         return failed(f"With lr = {lr:.6g} gradient descent on the line fit does not converge: along the "
                       f"steepest direction each step multiplies the error by |1 − α λ_max| = {factor:.6f}, "

@@ -191,7 +191,8 @@ def _reading(lr: float, batch_size: int = CALM_BATCH_SIZE) -> doctor.Diagnosis:
 def _implied_rate(factor: float, batch_size: int) -> float | None:
     """The slider's rate that ``factor`` implies with the range test of ``batch_size`` (None if none does)."""
     lowest = _lowest_as_shown(batch_size)
-    rate = min(doctor.LRS, key=lambda option: abs(np.log(option * factor / lowest)))
+    with np.errstate(divide="ignore", under="ignore"):  # a factor like 5e-324 underflows: no rate is near it
+        rate = min(doctor.LRS, key=lambda option: abs(np.log(option * factor / lowest)))
     return rate if abs(lowest / factor / rate - 1) <= TOLERANCE else None
 
 
