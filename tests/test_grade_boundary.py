@@ -200,3 +200,12 @@ def test_a_students_text_is_one_inert_line_in_the_table_the_gradebook_and_the_su
     assert [(r["student"], r["feedback"][:12]) for r in rows] == [("'=bob mallory", "'=HYPERLINK(")]
     assert "\n" not in rows[0]["feedback"]
     assert grade.CHECK_ID.fullmatch("1.2-private") and not grade.CHECK_ID.fullmatch("=HYPERLINK(1)")
+
+
+def test_a_kernel_that_is_not_installed_is_a_sentence():
+    from tools import grade
+
+    with pytest.raises(LookupError, match="no Jupyter kernel named 'no-such-kernel' is installed"):
+        grade.pinned_kernel_manager("no-such-kernel")
+    manager = grade.pinned_kernel_manager()
+    assert manager(kernel_name="python3").kernel_spec is manager(kernel_name="python3").kernel_spec  # read once

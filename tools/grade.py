@@ -228,6 +228,9 @@ def extra_scripts(scripts: list[PrivateScript], chapter: int | None) -> list[Pri
     return [s for s in scripts if chapter_number(s.path.name) in (None, chapter)]
 
 
+NUMPY_LAZY = ("ma", "fft", "linalg", "polynomial", "random", "strings", "char", "rec")
+
+
 def import_own_code() -> None:
     """Import, before any kernel runs, every module the grader and its checks can reach (gdcore but its
     views, which no check imports; tools.remote and tools.sandbox), and read gdcore's data sets (a check
@@ -236,10 +239,16 @@ def import_own_code() -> None:
     import importlib
     import pkgutil
 
+    import numpy
+
     import gdcore
     from gdcore import data
 
     from . import remote, sandbox  # noqa: F401
+
+    for part in NUMPY_LAZY:  # numpy loads these on first use (np.median imports numpy.ma)
+        importlib.import_module(f"numpy.{part}")
+    assert numpy
 
     def walk(package) -> None:
         for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
@@ -255,17 +264,24 @@ def import_own_code() -> None:
 
 
 def pinned_kernel_manager(kernel_name: str = "python3") -> type:
-    """A kernel manager class whose kernel spec is the one read now, started by jupyter_client's local
-    provisioner. Without it every kernel start reads the spec from Jupyter's data folders again, and a
-    spec that names another provisioner makes jupyter_client look for one on the grader's import path:
-    a kernel that can write there would run code in the grader."""
-    from jupyter_client.kernelspec import KernelSpecManager
+    """A kernel manager class whose kernel spec is the one read now, with its provisioner found now.
+
+    Without it every kernel start reads the spec from Jupyter's data folders again, and a spec that
+    names a provisioner not yet loaded makes jupyter_client look for one on the grader's import path:
+    a kernel that can write there would run code in the grader. Raises LookupError (a usage error)
+    when the spec is missing or names a provisioner that is not installed."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_client.provisioning import KernelProvisionerFactory
 
-    spec = KernelSpecManager().get_kernel_spec(kernel_name)
-    spec.metadata = {k: v for k, v in spec.metadata.items() if k != "kernel_provisioner"}
-    KernelProvisionerFactory.instance()  # finds the installed provisioners now, once
+    try:
+        spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    except NoSuchKernel as error:
+        raise LookupError(f"no Jupyter kernel named {kernel_name!r} is installed ({error})") from None
+    factory = KernelProvisionerFactory.instance()
+    if not factory.is_provisioner_available(spec):
+        name = spec.metadata.get("kernel_provisioner", {}).get("provisioner_name")
+        raise LookupError(f"the {kernel_name!r} kernel spec names the provisioner {name!r}, which is not installed")
 
     class PinnedKernelManager(AsyncKernelManager):
         @property
@@ -429,18 +445,19 @@ def _decode_call(kernel, exercise_id: str, exercise, args, kwargs):
         return None, None, CheckResult(exercise_id, exercise.title, False, error.feedback, exercise.points)
 
 
-CHECK_ID = re.compile(r"\d{1,3}\.\d{1,3}(-[A-Za-z0-9_.-]{1,40})?")  # "1.2", "1.2-private"
+# The form of a check id that may be reported as "Not graded" when the grader knows no check of that id
+# (an id comes from the kernel, and a report shows it): "1.2", "1.2-private".
+CHECK_ID = re.compile(r"\d{1,3}\.\d{1,3}(-[A-Za-z0-9_.-]{1,40})?")
 MAX_CALLS = 200  # check calls one cell may report
 
 
 def _valid_calls(reply) -> list:
-    """The kernel's list of check calls, kept only where it has the expected plain shape and names a
-    check id of the book's form (an id becomes report text, so nothing else of the kernel's is kept)."""
+    """The kernel's list of check calls (its last ``MAX_CALLS``), kept only where it has the expected plain shape."""
     if type(reply) is not list:
         return []
     calls = []
-    for item in reply[:MAX_CALLS]:
-        if (type(item) is list and len(item) == 3 and type(item[0]) is str and CHECK_ID.fullmatch(item[0])
+    for item in reply[-MAX_CALLS:]:  # a later call of a check replaces an earlier one: keep the last ones
+        if (type(item) is list and len(item) == 3 and type(item[0]) is str and len(item[0]) <= 80
                 and type(item[1]) is list and type(item[2]) is list
                 and all(type(p) is list and len(p) == 2 and type(p[0]) is str for p in item[2])):
             calls.append(item)
@@ -700,7 +717,7 @@ def grade_execution(path: Path, run: Execution, timeout: float, registry: dict, 
                       "not attempted", why_not_run(run.nb, info.get("check", ""), run, timeout, check_cells), student)
         report.rows.append(row)
     for k, cell in sorted(run.unknown.items(), key=lambda item: natural_key(item[0])):
-        if k not in ids and (chapter is None or exercise_chapter(k) in (chapter, None)):
+        if k not in ids and CHECK_ID.fullmatch(k) and (chapter is None or exercise_chapter(k) in (chapter, None)):
             report.rows.append(Row(report.path, report.chapter, k, "", 0.0, 0.0, "failed",
                                    f"Not graded: cell {cell + 1} calls a check of exercise {k}, which the grader does not "
                                    "have (a check defined in the notebook is not trusted; give the grader its own copy "
@@ -737,7 +754,7 @@ def _passed(row: Row) -> str:
 
 # Control characters (newlines, terminal escapes, bidirectional overrides): a student's text, such as the
 # message of an exception their code raised, is one line wherever the grader shows it.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
 
 
 def one_line(text) -> str:
@@ -909,6 +926,7 @@ class Options:
     limits: object = None
     call_timeout: float = 60.0
     figures: bool = False  # draw the notebooks' figures (only the executed copies show them)
+    kernel_manager: type | None = None  # pinned_kernel_manager(), made before any kernel runs
 
 
 async def grade_all(subs: list[Submission], opts: Options, registry: dict,
@@ -922,7 +940,7 @@ async def grade_all(subs: list[Submission], opts: Options, registry: dict,
     # what every sandbox gets (gdcore compiled, matplotlib's font list), made once and kept in memory;
     # the kernel side and the kernel spec read once: no kernel can change what the next one gets
     prepared = Prepared(await asyncio.to_thread(Template, Path(gdcore_init).resolve().parent),
-                        KERNEL_SIDE.read_text(encoding="utf-8"), pinned_kernel_manager())
+                        KERNEL_SIDE.read_text(encoding="utf-8"), opts.kernel_manager or pinned_kernel_manager())
     gate = asyncio.Semaphore(opts.jobs)
 
     async def one(sub: Submission) -> NotebookReport:
@@ -1062,10 +1080,15 @@ def main(argv: list[str] | None = None) -> int:
     # fingerprint of both on disk taken (a change still there at the end stops the run: exit 3).
     import_own_code()
     warnings.showwarning = show_warning_without_source
+    try:
+        kernel_manager = pinned_kernel_manager()
+    except LookupError as error:
+        print(f"grade: {error}", file=sys.stderr)
+        return 2
     fingerprint = Fingerprint([Path(__file__).resolve().parent, Path(gdcore.__file__).resolve().parent, extra])
     opts = Options(args.timeout, max(1, args.jobs), read_private_scripts(extra), executed,
                    Limits(memory_mb=args.memory, cpu_seconds=int(args.timeout) + GRACE + 60), args.call_timeout,
-                   args.figures)
+                   args.figures, kernel_manager)
     reports = asyncio.run(grade_all(subs, opts, registry, previous_seconds(args.report)))
     if args.klass is not None:
         wanted = (args.chapters if args.chapters
