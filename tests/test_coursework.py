@@ -122,6 +122,31 @@ def test_every_solution_is_a_stub_with_cleared_outputs(chapter):
             assert f"{indent}# YOUR CODE HERE" in stub.source.splitlines()
 
 
+def test_no_output_that_may_answer_an_exercise_is_kept(chapter):
+    """Outputs in an exercise's own section (heading to next heading), and of hidden cells after the first
+    exercise (they print the numbers the solutions quote), are cleared: the student's run shows them."""
+    _, book, edition = chapter
+    cells = by_id(edition.notebook)
+    in_exercise = seen = False
+    for cell in book.cells:
+        if cell.cell_type == "markdown":
+            if re.search(r"^#{2,6}\s+Exercise\s+\d+\.\d+", cell.source, re.MULTILINE):
+                in_exercise = seen = True
+            elif re.search(r"^#{1,6}\s", cell.source, re.MULTILINE):
+                in_exercise = False
+        elif cell.cell_type == "code" and cell.id in cells:
+            hidden = {"hide-cell", "remove-cell"} & set(cell.metadata.get("tags", []))
+            if in_exercise or (seen and hidden):
+                assert cells[cell.id].outputs == [], cell.id
+
+
+def test_a_fence_inside_a_solution_as_long_as_its_own_is_an_authoring_error():
+    nested = "```{admonition} Solution\n:class: dropdown\nUse this:\n```python\nx = 1\n```\nthe rest\n```"
+    with pytest.raises(student.AuthoringError, match="line 4 opens a fence inside the solution block"):
+        student.solution_dropdowns(nested)
+    assert student.solution_dropdowns(nested.replace("```{", "````{")[:-3] + "````") == [(0, 7)]
+
+
 def test_every_exercise_of_the_chapter_has_a_stub(chapter):
     path, _, edition = chapter
     number = conventions.chapter_number(path.name)
@@ -168,6 +193,9 @@ def test_everything_else_is_kept(chapter):
     for cell in book.cells:
         dropdown = cell.cell_type == "markdown" and student.solution_dropdowns(cell.source)
         if dropdown or (cell.cell_type == "code" and student.BEGIN in cell.source):
+            continue
+        if cell.id in edition.hidden_removed:  # hidden on the website, and it reads an answer
+            assert "remove-cell" in cell.metadata.get("tags", []) and cell.id not in kept
             continue
         assert kept[cell.id].source == cell.source
         if cell.cell_type == "code" and cell.id not in edition.cleared:

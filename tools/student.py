@@ -140,6 +140,12 @@ def solution_dropdowns(markdown: str) -> list[tuple[int, int]]:
             last = next((k for k in range(number + 1, len(lines)) if closing.match(lines[k])), None)
             if last is None:
                 raise AuthoringError(f"the solution block opened on line {number + 1} is never closed by {fence}")
+            inner = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*\S")
+            nested = next((k for k in range(number + 1, last) if inner.match(lines[k])), None)
+            if nested is not None:  # the block would end at that fence's closing line, the rest left outside
+                raise AuthoringError(f"line {nested + 1} opens a fence inside the solution block opened on line "
+                                     f"{number + 1} with as many {fence[0]!r} as the block's own: give the block "
+                                     f"more ({fence[0] * (len(fence) + 1)})")
             found.append((number, last))
             number = last + 1
         else:
@@ -236,6 +242,7 @@ class Edition:
     notebook: nbformat.NotebookNode
     stubs: dict[str, str] = field(default_factory=dict)  # cell id -> exercise id
     cleared: list[str] = field(default_factory=list)  # ids of cells whose outputs were cleared
+    hidden_removed: list[str] = field(default_factory=list)  # ids of hidden cells removed: they read an answer
     dropdowns_removed: int = 0
     cells_removed: int = 0
 
@@ -259,7 +266,9 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
     nb = copy.deepcopy(book)
     edition = Edition(nb)
     exercise_id, exercise_title = None, ""
+    in_exercise = False  # between an exercise's heading and the next heading: outputs there may answer it
     tainted: set[str] = set()  # names whose values come from an answer
+    dropped: dict[str, str] = {}  # name -> the label of the removed cell that defined it
     cells = []
     for index, cell in enumerate(nb.cells):
         where = f"{name}, {_cell_label(index, cell)}"
@@ -268,6 +277,9 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
             headings = EXERCISE_HEADING.findall(source)
             if headings:
                 exercise_id, exercise_title = headings[-1]
+                in_exercise = True
+            elif re.search(r"^#{1,6}\s", source, re.MULTILINE):
+                in_exercise = False
             try:
                 dropdowns = solution_dropdowns(source)
             except AuthoringError as error:
@@ -287,6 +299,19 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
             continue
         if cell.cell_type != "code":
             cells.append(cell)
+            continue
+        needs = used_names(source) & set(dropped)
+        if needs:
+            name_ = sorted(needs)[0]
+            raise AuthoringError(f"{where} uses {name_}, defined by {dropped[name_]}, which the student edition "
+                                 "removes (a hidden cell that reads an answer): compute it in this cell instead")
+        tags = cell.metadata.get("tags", [])
+        if "remove-cell" in tags and tainted & used_names(source):
+            # a cell hidden from the website that reads a student's answer (to print the numbers a solution
+            # quotes): in the student edition it would print the answer, or fail on an answer the check accepts
+            dropped.update(dict.fromkeys(defined_names(source), _cell_label(index, cell)))
+            edition.cells_removed += 1
+            edition.hidden_removed.append(cell.get("id", str(index)))
             continue
         try:
             blocks = solution_blocks(source)
@@ -310,6 +335,11 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
             edition.cleared.append(cell.get("id", str(index)))
         elif tainted & used_names(source) or re.search(r"\bchecks\.check_\w+\s*\(", source):
             tainted |= defined_names(source)
+            _clear(cell)
+            edition.cleared.append(cell.get("id", str(index)))
+        elif in_exercise or (exercise_id is not None and {"hide-cell", "remove-cell"} & set(tags)):
+            # printed in an exercise's own section, or a hidden cell after the first exercise (the numbers a
+            # solution quotes): what it shows may be the answer; the student's run shows it again
             _clear(cell)
             edition.cleared.append(cell.get("id", str(index)))
         cells.append(cell)
