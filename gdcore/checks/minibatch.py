@@ -156,12 +156,17 @@ def _in_words(excess: np.ndarray) -> str:
 
 
 @exercise("4.4", "a budget of samples (widget)")
-def check_batch_budget(batch_size, lr):
-    """Within 2 epochs, a batch size of at most 8 and a learning rate whose median run (5 seeds) is within 2%."""
+def check_batch_budget(budget_batch_size, budget_lr):
+    """Within 2 epochs, a batch size of at most 8 and a learning rate whose median run (5 seeds) is within 2%.
+
+    The answers have names of their own: the chapter's earlier cells already define ``batch_size`` and
+    ``lr``, which the check would read in a student edition where only one of the two was set."""
+    batch_size, lr = budget_batch_size, budget_lr
     if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or not 1 <= batch_size <= 8:
-        return failed(f"batch_size should be a whole number from 1 to 8 (the memory limit); got {batch_size!r}.")
+        return failed(f"budget_batch_size should be a whole number from 1 to 8 (the memory limit); "
+                      f"got {batch_size!r}.")
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not np.isfinite(lr) or lr <= 0:
-        return failed(f"lr should be a positive number such as 0.01; got {lr!r}.")
+        return failed(f"budget_lr should be a positive number such as 0.01; got {lr!r}.")
     batch_size, lr = int(batch_size), float(lr)
     excess = _budget_excess(batch_size, lr)
     target = 100 * batches.TARGET
