@@ -123,21 +123,42 @@ def test_every_solution_is_a_stub_with_cleared_outputs(chapter):
 
 
 def test_no_output_that_may_answer_an_exercise_is_kept(chapter):
-    """Outputs in an exercise's own section (heading to next heading), and of hidden cells after the first
-    exercise (they print the numbers the solutions quote), are cleared: the student's run shows them."""
+    """Outputs after a solution in its exercise's section, and of hidden cells after the first exercise (they
+    print the numbers the solutions quote), are cleared; the prompt's own outputs before the stub stay."""
     _, book, edition = chapter
     cells = by_id(edition.notebook)
-    in_exercise = seen = False
+    after_stub = seen = False
     for cell in book.cells:
         if cell.cell_type == "markdown":
-            if re.search(r"^#{2,6}\s+Exercise\s+\d+\.\d+", cell.source, re.MULTILINE):
-                in_exercise = seen = True
-            elif re.search(r"^#{1,6}\s", cell.source, re.MULTILINE):
-                in_exercise = False
+            seen = seen or bool(student.EXERCISE_HEADING.search(cell.source))
+            after_stub = after_stub and not student._headings(cell.source)
         elif cell.cell_type == "code" and cell.id in cells:
+            if student.BEGIN in cell.source:
+                after_stub = True
             hidden = {"hide-cell", "remove-cell"} & set(cell.metadata.get("tags", []))
-            if in_exercise or (seen and hidden):
+            if after_stub or (seen and hidden):
                 assert cells[cell.id].outputs == [], cell.id
+
+
+def test_the_prompt_of_an_exercise_keeps_its_outputs():
+    book = read(ROOT / "chapters" / "04_batch_sgd.ipynb")  # exercise 4.5: "s_g^2 (printed below)"
+    printed = next(c for c in book.cells if c.cell_type == "code" and c.source.startswith('print(f"s_g^2'))
+    assert by_id(edition_of(ROOT / "chapters" / "04_batch_sgd.ipynb").notebook)[printed.id].outputs == printed.outputs
+
+
+def test_a_hidden_cell_removed_for_reading_an_answer_leaves_no_name_behind():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("### Exercise 9.9: x"),
+                nbformat.v4.new_code_cell("### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION"),
+                nbformat.v4.new_code_cell("import math\nquoted = answer * 2", metadata={"tags": ["remove-cell"]}),
+                nbformat.v4.new_code_cell("quoted = 3  # defined again: fine"),
+                nbformat.v4.new_code_cell("print(quoted)"),
+                nbformat.v4.new_code_cell("print(math.pi)")]
+    with pytest.raises(student.AuthoringError, match="uses math, defined by cell 3"):
+        student.student_notebook(nb)
+    nb.cells.pop()
+    edition = student.student_notebook(nb)
+    assert edition.hidden_removed == [nb.cells[2].id] and len(edition.notebook.cells) == 4
 
 
 def test_a_fence_inside_a_solution_as_long_as_its_own_is_an_authoring_error():
@@ -145,6 +166,11 @@ def test_a_fence_inside_a_solution_as_long_as_its_own_is_an_authoring_error():
     with pytest.raises(student.AuthoringError, match="line 4 opens a fence inside the solution block"):
         student.solution_dropdowns(nested)
     assert student.solution_dropdowns(nested.replace("```{", "````{")[:-3] + "````") == [(0, 7)]
+    bare = nested.replace("```python", "```")  # the block ends at the code's opening: the fence after it is bare
+    with pytest.raises(student.AuthoringError, match="line 6 is a bare ``` fence after the solution block"):
+        student.solution_dropdowns(bare)
+    after = nested.replace("```{", "````{")[:-3] + "````\n\n### Exercise 1.2\n```python\nx = 2\n```"
+    assert student.solution_dropdowns(after) == [(0, 7)]  # code of the next exercise, in the same cell
 
 
 def test_every_exercise_of_the_chapter_has_a_stub(chapter):

@@ -54,6 +54,7 @@ from .grade import DEFAULT_TIMEOUT
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The opening line of a MyST directive fence: ```{admonition} Solution, :::{dropdown} Solution ...
+FENCE_LINE = re.compile(r"^\s*(`{3,}|:{3,})")  # any fence line, opening or closing
 FENCE_OPEN = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|:{3,})\{(?P<name>[\w-]+)\}\s*(?P<title>.*)$")
 SOLUTION_DIRECTIVES = {"admonition", "dropdown"}
 # A solution line shorter than this is too generic to be evidence of a leak ("else:", "return x").
@@ -146,6 +147,14 @@ def solution_dropdowns(markdown: str) -> list[tuple[int, int]]:
                 raise AuthoringError(f"line {nested + 1} opens a fence inside the solution block opened on line "
                                      f"{number + 1} with as many {fence[0]!r} as the block's own: give the block "
                                      f"more ({fence[0] * (len(fence) + 1)})")
+            after = next((k for k in range(last + 1, len(lines)) if FENCE_LINE.match(lines[k])
+                          and lines[k].strip()[0] == fence[0]), None)
+            if after is not None and lines[after].strip() == fence[0] * len(lines[after].strip()):
+                # a bare fence next: most likely the block ended at the opening of code fenced inside it
+                raise AuthoringError(f"line {after + 1} is a bare {fence[0] * 3} fence after the solution block of "
+                                     f"lines {number + 1}-{last + 1}: if it belongs to code inside the solution, give "
+                                     f"the solution more ({fence[0] * (len(fence) + 1)}); code after a solution "
+                                     "names its language (```python)")
             found.append((number, last))
             number = last + 1
         else:
@@ -247,6 +256,32 @@ class Edition:
     cells_removed: int = 0
 
 
+def _headings(markdown: str) -> list[str]:
+    """The markdown headings of a cell, in order, leaving out lines inside fenced blocks (a ``#`` comment)."""
+    headings, fence = [], None
+    for line in markdown.splitlines():
+        match = FENCE_LINE.match(line)
+        if match:
+            mark = match.group(1)
+            if fence is None:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence) and not line.strip()[len(mark):].strip():
+                fence = None
+            continue
+        if fence is None and re.match(r"#{1,6}\s", line):
+            headings.append(line)
+    return headings
+
+
+def read_names(source: str) -> set[str]:
+    """The names a cell reads (loads), anywhere in it."""
+    try:
+        return {n.id for n in ast.walk(ast.parse(_python(source))) if isinstance(n, ast.Name)
+                and isinstance(n.ctx, ast.Load)}
+    except SyntaxError:
+        return set(re.findall(r"[A-Za-z_]\w*", source))
+
+
 def _cell_label(index: int, cell) -> str:
     return f"cell {index + 1} ({cell.get('id', 'no id')})"
 
@@ -266,7 +301,7 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
     nb = copy.deepcopy(book)
     edition = Edition(nb)
     exercise_id, exercise_title = None, ""
-    in_exercise = False  # between an exercise's heading and the next heading: outputs there may answer it
+    after_stub = False  # after a solution, before the next heading: an output there may show the answer
     tainted: set[str] = set()  # names whose values come from an answer
     dropped: dict[str, str] = {}  # name -> the label of the removed cell that defined it
     cells = []
@@ -277,9 +312,8 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
             headings = EXERCISE_HEADING.findall(source)
             if headings:
                 exercise_id, exercise_title = headings[-1]
-                in_exercise = True
-            elif re.search(r"^#{1,6}\s", source, re.MULTILINE):
-                in_exercise = False
+            if _headings(source):
+                after_stub = False
             try:
                 dropdowns = solution_dropdowns(source)
             except AuthoringError as error:
@@ -300,7 +334,7 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
         if cell.cell_type != "code":
             cells.append(cell)
             continue
-        needs = used_names(source) & set(dropped)
+        needs = (read_names(source) - defined_names(source, imports=True)) & set(dropped)
         if needs:
             name_ = sorted(needs)[0]
             raise AuthoringError(f"{where} uses {name_}, defined by {dropped[name_]}, which the student edition "
@@ -309,7 +343,7 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
         if "remove-cell" in tags and tainted & used_names(source):
             # a cell hidden from the website that reads a student's answer (to print the numbers a solution
             # quotes): in the student edition it would print the answer, or fail on an answer the check accepts
-            dropped.update(dict.fromkeys(defined_names(source), _cell_label(index, cell)))
+            dropped.update(dict.fromkeys(defined_names(source, imports=True), _cell_label(index, cell)))
             edition.cells_removed += 1
             edition.hidden_removed.append(cell.get("id", str(index)))
             continue
@@ -330,6 +364,7 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
             if cell.metadata.get("jupyter") == {}:
                 del cell.metadata["jupyter"]
             edition.stubs[cell.get("id", str(index))] = exercise_id
+            after_stub = True
             tainted |= defined_names(source)
             _clear(cell)
             edition.cleared.append(cell.get("id", str(index)))
@@ -337,11 +372,13 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
             tainted |= defined_names(source)
             _clear(cell)
             edition.cleared.append(cell.get("id", str(index)))
-        elif in_exercise or (exercise_id is not None and {"hide-cell", "remove-cell"} & set(tags)):
-            # printed in an exercise's own section, or a hidden cell after the first exercise (the numbers a
-            # solution quotes): what it shows may be the answer; the student's run shows it again
+        elif after_stub or (exercise_id is not None and {"hide-cell", "remove-cell"} & set(tags)):
+            # printed after a solution in its exercise's section, or a hidden cell after the first exercise (the
+            # numbers a solution quotes): what it shows may be the answer; the student's run shows it again
             _clear(cell)
             edition.cleared.append(cell.get("id", str(index)))
+        for kept in defined_names(source, imports=True):
+            dropped.pop(kept, None)
         cells.append(cell)
     nb.cells = cells
     strip_widget_state(nb)
