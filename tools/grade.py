@@ -239,8 +239,6 @@ def import_own_code() -> None:
     import importlib
     import pkgutil
 
-    import numpy
-
     import gdcore
     from gdcore import data
 
@@ -248,7 +246,6 @@ def import_own_code() -> None:
 
     for part in NUMPY_LAZY:  # numpy loads these on first use (np.median imports numpy.ma)
         importlib.import_module(f"numpy.{part}")
-    assert numpy
 
     def walk(package) -> None:
         for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
@@ -366,6 +363,11 @@ class _NoStudentNames(dict):
         raise KeyError(name)
 
 
+def catalogue(exercises: dict) -> dict:
+    """Title, points and check name of each exercise, by id (the private checks as the reports list them)."""
+    return {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in exercises.items()}
+
+
 def private_definitions(scripts: list[PrivateScript]) -> dict:
     """The checks the private scripts define (run up to their first use of a student's name), by exercise id.
 
@@ -428,7 +430,7 @@ def run_private(kernel, scripts: list[PrivateScript], deferred: list, cells: int
             out.trusted[exercise_id] = Trusted(refused or exercise.check(*decoded, **named), cell)
         for exercise_id, result in results.items():
             out.trusted[exercise_id] = Trusted(result, cells)
-        out.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in exercises.items()}
+        out.private = catalogue(exercises)
     return out
 
 
@@ -545,7 +547,7 @@ async def execute(run: Execution, sub: Submission, timeout: float, scripts: list
 
     nb = run.nb
     run.definitions = await asyncio.to_thread(private_definitions, scripts)
-    run.private = {k: {"title": e.title, "points": e.points, "check": e.check.__name__} for k, e in run.definitions.items()}
+    run.private = catalogue(run.definitions)
     sandbox = Sandbox(sub.path.name if sub.path.suffix == ".ipynb" else "notebook.ipynb", sub.data, prepared.template,
                       limits)
     replies: dict[int, dict] = {}  # cell index -> its execute reply, which carries the calls the cell made

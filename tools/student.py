@@ -233,10 +233,12 @@ def defined_names(source: str, imports: bool = False) -> set[str]:
     return names
 
 
-def used_names(source: str) -> set[str]:
-    """Every identifier a cell mentions (a superset of what it reads: clearing too much is safe)."""
+def used_names(source: str, reads_only: bool = False) -> set[str]:
+    """Every identifier a cell mentions (a superset of what it reads: clearing too much is safe), or with
+    ``reads_only`` only those it reads (loads), anywhere in it."""
     try:
-        return {n.id for n in ast.walk(ast.parse(_python(source))) if isinstance(n, ast.Name)}
+        return {n.id for n in ast.walk(ast.parse(_python(source))) if isinstance(n, ast.Name)
+                and (not reads_only or isinstance(n.ctx, ast.Load))}
     except SyntaxError:
         return set(re.findall(r"[A-Za-z_]\w*", source))
 
@@ -271,15 +273,6 @@ def _headings(markdown: str) -> list[str]:
         if fence is None and re.match(r"#{1,6}\s", line):
             headings.append(line)
     return headings
-
-
-def read_names(source: str) -> set[str]:
-    """The names a cell reads (loads), anywhere in it."""
-    try:
-        return {n.id for n in ast.walk(ast.parse(_python(source))) if isinstance(n, ast.Name)
-                and isinstance(n.ctx, ast.Load)}
-    except SyntaxError:
-        return set(re.findall(r"[A-Za-z_]\w*", source))
 
 
 def _cell_label(index: int, cell) -> str:
@@ -334,13 +327,14 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
         if cell.cell_type != "code":
             cells.append(cell)
             continue
-        needs = (read_names(source) - defined_names(source, imports=True)) & set(dropped)
+        needs = (used_names(source, reads_only=True) - defined_names(source, imports=True)) & set(dropped)
         if needs:
             name_ = sorted(needs)[0]
             raise AuthoringError(f"{where} uses {name_}, defined by {dropped[name_]}, which the student edition "
                                  "removes (a hidden cell that reads an answer): compute it in this cell instead")
         tags = cell.metadata.get("tags", [])
-        if "remove-cell" in tags and tainted & used_names(source):
+        reads_an_answer = bool(tainted & used_names(source))
+        if "remove-cell" in tags and reads_an_answer:
             # a cell hidden from the website that reads a student's answer (to print the numbers a solution
             # quotes): in the student edition it would print the answer, or fail on an answer the check accepts
             dropped.update(dict.fromkeys(defined_names(source, imports=True), _cell_label(index, cell)))
@@ -355,9 +349,9 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
             if exercise_id is None:
                 raise AuthoringError(f"{where}: a solution cell must follow an '### Exercise N.k: title' heading")
             cell.source = stub_source(source, stub_message(exercise_id, exercise_title))
-            tags = [t for t in cell.metadata.get("tags", []) if t != "hide-input"]
-            if tags:
-                cell.metadata["tags"] = tags
+            shown = [t for t in tags if t != "hide-input"]  # the stub shows
+            if shown:
+                cell.metadata["tags"] = shown
             else:
                 cell.metadata.pop("tags", None)
             cell.metadata.get("jupyter", {}).pop("source_hidden", None)
@@ -365,16 +359,14 @@ def student_notebook(book: nbformat.NotebookNode, name: str = "notebook") -> Edi
                 del cell.metadata["jupyter"]
             edition.stubs[cell.get("id", str(index))] = exercise_id
             after_stub = True
+        computed_from_an_answer = blocks or reads_an_answer or re.search(r"\bchecks\.check_\w+\s*\(", source)
+        if computed_from_an_answer:
             tainted |= defined_names(source)
-            _clear(cell)
-            edition.cleared.append(cell.get("id", str(index)))
-        elif tainted & used_names(source) or re.search(r"\bchecks\.check_\w+\s*\(", source):
-            tainted |= defined_names(source)
-            _clear(cell)
-            edition.cleared.append(cell.get("id", str(index)))
-        elif after_stub or (exercise_id is not None and {"hide-cell", "remove-cell"} & set(tags)):
-            # printed after a solution in its exercise's section, or a hidden cell after the first exercise (the
-            # numbers a solution quotes): what it shows may be the answer; the student's run shows it again
+        # Cleared: a solution, what is computed from an answer, and what may show an answer: an output after
+        # a solution in its exercise's section, or of a hidden cell after the first exercise (the numbers a
+        # solution quotes). The student's own run shows them again.
+        hidden_after_an_exercise = exercise_id is not None and {"hide-cell", "remove-cell"} & set(tags)
+        if computed_from_an_answer or after_stub or hidden_after_an_exercise:
             _clear(cell)
             edition.cleared.append(cell.get("id", str(index)))
         for kept in defined_names(source, imports=True):
